@@ -1,0 +1,35 @@
+#pragma once
+// The read use cases: current state from the read model, history from the log.
+
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "inv/domain/item.hpp"
+#include "inv/store/event_store.hpp"
+
+namespace inv::app {
+
+class QueryService {
+ public:
+  explicit QueryService(store::EventStore& store) : m_store(store) {}
+
+  // The current state of `sku`. Throws inv::Error (not_found) for an unknown SKU.
+  domain::Item show(std::string_view sku);
+
+  // Every item whose SKU starts with `prefix`, in byte order of SKU.
+  std::vector<domain::Item> list(std::string_view prefix);
+
+  // Visits the events matching `filter` in position order. Throws inv::Error (not_found) when
+  // the filter names a SKU that has no events.
+  void history(const store::HistoryFilter& filter,
+               const std::function<void(const store::RecordedEvent&)>& visit);
+
+  store::Head head() { return m_store.head(); }
+  store::Stats stats() { return m_store.stats(); }
+
+ private:
+  store::EventStore& m_store;
+};
+
+}  // namespace inv::app

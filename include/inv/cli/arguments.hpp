@@ -1,0 +1,39 @@
+#pragma once
+// Checking argument values the way SPEC §7 wants them, independent of the CLI library: numbers
+// strictly in base 10, SKUs, and "did you mean" suggestions.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace inv::cli {
+
+// What a number argument may be (SPEC §1, §7).
+enum class NumberKind {
+  quantity,      // Q >= 1
+  count,         // N, A, V, POSITION >= 0
+  delta,         // DELTA != 0, may be negative
+  positive,      // --limit >= 1
+};
+
+// Parses `text` as the argument `name` (e.g. "QTY"). Throws inv::Error (usage, "invalid_number")
+// with a message that says what was expected and what was given.
+std::int64_t parse_number(std::string_view text, std::string_view name, NumberKind kind);
+
+// Throws inv::Error (usage, "invalid_sku") unless `sku` is a valid SKU.
+std::string checked_sku(std::string_view sku);
+
+// The candidate closest to `word` (edit distance at most 2, or a prefix), if any.
+std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+
+// The actor recorded on events: `option` if non-empty, else INV_ACTOR, else the login name.
+std::string resolve_actor(const std::optional<std::string>& option);
+
+// An empty --ref, --note or --actor value means absent (SPEC §7). Throws inv::Error (usage) if
+// `value` is not valid UTF-8.
+std::optional<std::string> optional_text(const std::optional<std::string>& value,
+                                         std::string_view name);
+
+}  // namespace inv::cli

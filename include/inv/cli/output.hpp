@@ -1,0 +1,56 @@
+#pragma once
+// The one place that renders results and errors, in each output format (SPEC §4).
+
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "inv/app/command_service.hpp"
+#include "inv/domain/item.hpp"
+#include "inv/error.hpp"
+#include "inv/store/event_store.hpp"
+
+namespace inv::cli {
+
+enum class Format { text, json, ndjson, csv };
+
+// Where and how results are printed. `quiet` silences results (never errors).
+struct Output {
+  Format format = Format::text;
+  bool quiet = false;
+  std::FILE* stream = stdout;
+};
+
+void print_item(const Output& out, const domain::Item& item);
+void print_items(const Output& out, const std::vector<domain::Item>& items);
+void print_write_result(const Output& out, const app::WriteResult& result);
+void print_head(const Output& out, const store::Head& head);
+void print_stats(const Output& out, const store::Stats& stats, const std::string& path);
+void print_init(const Output& out, const std::string& path, bool created);
+
+// Streams events as they are visited: a JSON array, NDJSON lines, CSV rows or a text table.
+class EventPrinter {
+ public:
+  explicit EventPrinter(const Output& out);
+  ~EventPrinter();
+  EventPrinter(const EventPrinter&) = delete;
+  void print(const store::RecordedEvent& event);
+  // Closes the array or flushes the table; call once after the last event.
+  void finish();
+
+ private:
+  struct Table;
+  const Output& m_out;
+  std::size_t m_count = 0;
+  std::unique_ptr<Table> m_table;
+};
+
+// Prints `error` to stderr: "inv: error: MESSAGE", or with json one object
+// {"error":{"code","message","exit"}}.
+void print_error(bool json, const Error& error);
+
+// The event's fields as one JSON object, as SPEC §4 shapes it (data as an object).
+std::string event_json(const store::RecordedEvent& event);
+
+}  // namespace inv::cli

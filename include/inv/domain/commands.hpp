@@ -1,0 +1,52 @@
+#pragma once
+// The seven write commands of SPEC §1, as plain values. Parsing (CLI, batch lines) happens
+// elsewhere; these already hold validated SKUs and quantities in range.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace inv::domain {
+
+struct CreateItem {
+  std::string sku;
+  std::int64_t on_hand = 0;
+  std::optional<std::int64_t> available;  // defaults to on_hand
+};
+struct SetOnHand {  // a stock count; creates the item when absent
+  std::string sku;
+  std::int64_t on_hand = 0;
+};
+struct AdjustStock {  // a receipt (+) or write-off (-)
+  std::string sku;
+  std::int64_t delta = 0;
+};
+struct SetAvailable {
+  std::string sku;
+  std::int64_t available = 0;
+};
+struct ReserveStock {
+  std::string sku;
+  std::int64_t qty = 0;
+};
+struct ReleaseReservation {
+  std::string sku;
+  std::int64_t qty = 0;
+};
+struct CompleteReservation {
+  std::string sku;
+  std::int64_t qty = 0;
+};
+
+using Command = std::variant<CreateItem, SetOnHand, AdjustStock, SetAvailable, ReserveStock,
+                             ReleaseReservation, CompleteReservation>;
+
+// The SKU a command is about.
+const std::string& sku_of(const Command& command);
+
+// The command's name on the command line ("create", "set-soh", …).
+std::string_view command_name(const Command& command);
+
+}  // namespace inv::domain

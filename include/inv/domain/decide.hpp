@@ -1,0 +1,24 @@
+#pragma once
+// The aggregate: decide() applies the rules of SPEC §1 to a command, evolve() folds an event.
+
+#include <vector>
+
+#include "inv/domain/commands.hpp"
+#include "inv/domain/events.hpp"
+#include "inv/domain/item.hpp"
+
+namespace inv::domain {
+
+// The events that `command` appends to `item` (version 0 = absent). Pure.
+// Throws inv::Error: not_found (the item must exist), conflict (create on an existing item),
+// rejected (a rule of SPEC §1 or an overflow).
+std::vector<Event> decide(const Command& command, const Item& item);
+
+// The item after `event`. Pure and total: it never rejects, because events record outcomes.
+// Increments the version; leaves updated_at to the caller, who knows when the event was recorded.
+Item evolve(Item item, const Event& event);
+
+// True if the item's invariant holds: 0 <= reserved, 0 <= available, reserved + available <= on_hand.
+bool invariant_holds(const Item& item);
+
+}  // namespace inv::domain

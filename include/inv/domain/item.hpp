@@ -1,0 +1,21 @@
+#pragma once
+// The state of one item, as the fold of its events (SPEC §1).
+
+#include <cstdint>
+#include <string>
+
+namespace inv::domain {
+
+struct Item {
+  std::string sku;
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;
+  std::int64_t available = 0;
+  std::int64_t version = 0;  // events in the item's stream; 0 = the item does not exist
+  std::string updated_at;    // recorded_at of the last event
+
+  bool exists() const { return version > 0; }
+  friend bool operator==(const Item&, const Item&) = default;
+};
+
+}  // namespace inv::domain

@@ -1,0 +1,24 @@
+#pragma once
+// Timestamps. Events record `recorded_at` as UTC RFC 3339 with microseconds
+// ("2026-11-28T06:15:14.123456Z"); that fixed width makes byte order equal time order.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace inv::util {
+
+// Microseconds since the Unix epoch, now (wall clock).
+std::int64_t now_micros();
+
+// `micros` as "YYYY-MM-DDTHH:MM:SS.ffffffZ".
+std::string format_rfc3339_micros(std::int64_t micros);
+
+// Parses a TIME argument (SPEC §3): RFC 3339 with a 'Z' or ±HH:MM offset and optional fraction,
+// or a date "YYYY-MM-DD" meaning the last microsecond of that day, UTC. Returns the instant in
+// microseconds since the epoch (fractions below a microsecond are truncated, which keeps
+// "at or before TIME" exact for recorded_at values), or nullopt if malformed.
+std::optional<std::int64_t> parse_time(std::string_view text);
+
+}  // namespace inv::util

@@ -1,0 +1,147 @@
+#include "inv/cli/arguments.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+
+#include "inv/domain/sku.hpp"
+#include "inv/error.hpp"
+#include "inv/util/number.hpp"
+#include "inv/util/utf8.hpp"
+
+namespace inv::cli {
+namespace {
+
+Error invalid_number(std::string_view name, std::string_view expected, std::string_view text) {
+  return Error(ExitCode::usage, "invalid_number",
+               std::string(name) + " must be " + std::string(expected) + ", got '" +
+                   std::string(text) + "'");
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// The login name of the current user, from the environment or /etc/passwd. (getpwuid() would
+// pull NSS into a static binary.)
+std::string login_name() {
+  for (const char* variable : {"LOGNAME", "USER"}) {
+    const char* value = std::getenv(variable);
+    if (value != nullptr && *value != '\0') {
+      return value;
+    }
+  }
+  const std::string uid = std::to_string(getuid());
+  std::ifstream passwd("/etc/passwd");
+  std::string line;
+  while (std::getline(passwd, line)) {
+    // name:password:uid:...
+    const auto first = line.find(':');
+    const auto second = line.find(':', first + 1);
+    const auto third = line.find(':', second + 1);
+    if (third != std::string::npos && line.compare(second + 1, third - second - 1, uid) == 0) {
+      return line.substr(0, first);
+    }
+  }
+  return "uid " + uid;
+}
+
+}  // namespace
+
+std::int64_t parse_number(std::string_view text, std::string_view name, NumberKind kind) {
+  switch (kind) {
+    case NumberKind::quantity: {
+      const auto value = util::parse_int64(text, util::Sign::non_negative);
+      if (!value || *value < 1) {
+        throw invalid_number(name, "a whole number >= 1", text);
+      }
+      return *value;
+    }
+    case NumberKind::count: {
+      const auto value = util::parse_int64(text, util::Sign::non_negative);
+      if (!value) {
+        throw invalid_number(name, "a whole number >= 0", text);
+      }
+      return *value;
+    }
+    case NumberKind::delta: {
+      const auto value = util::parse_int64(text, util::Sign::any);
+      if (!value || *value == 0) {
+        throw invalid_number(name, "a non-zero whole number (negative for a write-off)", text);
+      }
+      return *value;
+    }
+    case NumberKind::positive: {
+      const auto value = util::parse_int64(text, util::Sign::non_negative);
+      if (!value || *value < 1) {
+        throw invalid_number(name, "a whole number >= 1", text);
+      }
+      return *value;
+    }
+  }
+  throw invalid_number(name, "a number", text);
+}
+
+std::string checked_sku(std::string_view sku) {
+  domain::validate_sku(sku);
+  return std::string(sku);
+}
+
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates) {
+  std::optional<std::string> best;
+  std::size_t best_distance = 3;
+  for (const std::string& candidate : candidates) {
+    std::size_t distance = edit_distance(word, candidate);
+    if (word.size() >= 2 && candidate.rfind(word, 0) == 0) {
+      distance = std::min<std::size_t>(distance, 1);
+    }
+    if (distance < best_distance) {
+      best_distance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+std::string resolve_actor(const std::optional<std::string>& option) {
+  if (option && !option->empty()) {
+    return *option;
+  }
+  const char* from_environment = std::getenv("INV_ACTOR");
+  if (from_environment != nullptr && *from_environment != '\0') {
+    if (!util::is_valid_utf8(from_environment)) {
+      throw usage_error("INV_ACTOR is not valid UTF-8");
+    }
+    return from_environment;
+  }
+  return login_name();
+}
+
+std::optional<std::string> optional_text(const std::optional<std::string>& value,
+                                         std::string_view name) {
+  if (!value || value->empty()) {
+    return std::nullopt;
+  }
+  if (!util::is_valid_utf8(*value)) {
+    throw usage_error(std::string(name) + " is not valid UTF-8");
+  }
+  return value;
+}
+
+}  // namespace inv::cli

@@ -1,0 +1,481 @@
+#include "inv/cli/output.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "inv/util/json_writer.hpp"
+
+namespace inv::cli {
+namespace {
+
+using util::append_json_int;
+using util::append_json_string;
+using util::append_json_string_or_null;
+
+void write(const Output& out, std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), out.stream);
+}
+
+std::string item_json(const domain::Item& item) {
+  std::string json = "{\"sku\":";
+  append_json_string(json, item.sku);
+  json += ",\"on_hand\":";
+  append_json_int(json, item.on_hand);
+  json += ",\"reserved\":";
+  append_json_int(json, item.reserved);
+  json += ",\"available\":";
+  append_json_int(json, item.available);
+  json += ",\"version\":";
+  append_json_int(json, item.version);
+  json += ",\"updated_at\":";
+  append_json_string(json, item.updated_at);
+  json += '}';
+  return json;
+}
+
+// One RFC 4180 field: quoted when it holds a comma, a quote or a line break.
+void append_csv_field(std::string& line, std::string_view field) {
+  if (field.find_first_of(",\"\r\n") == std::string_view::npos) {
+    line += field;
+    return;
+  }
+  line += '"';
+  for (const char c : field) {
+    if (c == '"') {
+      line += '"';
+    }
+    line += c;
+  }
+  line += '"';
+}
+
+// RFC 4180 records end with CRLF.
+std::string csv_row(const std::vector<std::string>& fields) {
+  std::string line;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) {
+      line += ',';
+    }
+    append_csv_field(line, fields[i]);
+  }
+  line += "\r\n";
+  return line;
+}
+
+std::vector<std::string> item_fields(const domain::Item& item) {
+  return {item.sku,
+          std::to_string(item.on_hand),
+          std::to_string(item.reserved),
+          std::to_string(item.available),
+          std::to_string(item.version),
+          item.updated_at};
+}
+
+const std::vector<std::string> k_item_header = {"sku",       "on_hand", "reserved",
+                                                "available", "version", "updated_at"};
+const std::vector<std::string> k_event_header = {
+    "position", "sku",  "version", "type",         "data",         "recorded_at",
+    "actor",    "ref",  "note",    "idempotency_key", "prev_hash", "hash"};
+
+std::vector<std::string> event_fields(const store::RecordedEvent& e) {
+  return {std::to_string(e.position),
+          e.sku,
+          std::to_string(e.version),
+          std::string(e.type()),
+          e.data,
+          e.recorded_at,
+          e.metadata.actor,
+          e.metadata.ref.value_or(""),
+          e.metadata.note.value_or(""),
+          e.metadata.idempotency_key.value_or(""),
+          e.prev_hash,
+          e.hash};
+}
+
+// Display width of UTF-8 text, counting code points (good enough for aligned SKUs).
+std::size_t display_width(std::string_view text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
+}
+
+// An aligned text table: columns separated by two spaces, numbers right-aligned.
+class TextTable {
+ public:
+  TextTable(std::vector<std::string> header, std::vector<bool> right_aligned)
+      : m_right(std::move(right_aligned)) {
+    m_widths.resize(header.size());
+    add(std::move(header));
+  }
+  void add(std::vector<std::string> row) {
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      m_widths[i] = std::max(m_widths[i], display_width(row[i]));
+    }
+    m_rows.push_back(std::move(row));
+  }
+  std::size_t size() const { return m_rows.size(); }
+  // Prints the rows so far and forgets them, keeping the column widths for later rows.
+  void flush(const Output& out) {
+    std::string text;
+    for (const auto& row : m_rows) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        const std::size_t pad = m_widths[i] - std::min(m_widths[i], display_width(row[i]));
+        const bool last = i + 1 == row.size();
+        if (m_right[i]) {
+          line.append(pad, ' ');
+          line += row[i];
+        } else {
+          line += row[i];
+          if (!last) {
+            line.append(pad, ' ');
+          }
+        }
+        if (!last) {
+          line += "  ";
+        }
+      }
+      while (!line.empty() && line.back() == ' ') {
+        line.pop_back();
+      }
+      text += line;
+      text += '\n';
+    }
+    write(out, text);
+    m_rows.clear();
+  }
+
+ private:
+  std::vector<std::vector<std::string>> m_rows;
+  std::vector<std::size_t> m_widths;
+  std::vector<bool> m_right;
+};
+
+std::vector<std::string> item_text_row(const domain::Item& item) {
+  return {item.sku,
+          std::to_string(item.on_hand),
+          std::to_string(item.reserved),
+          std::to_string(item.available),
+          std::to_string(item.version),
+          item.updated_at};
+}
+
+std::string signed_number(std::int64_t value) {
+  return value > 0 ? "+" + std::to_string(value) : std::to_string(value);
+}
+
+// What an event did, in words: "reserved 2", "on hand set to 10 (was 4)".
+std::string describe(const domain::Event& event) {
+  struct Describe {
+    std::string operator()(const domain::ItemCreated& e) const {
+      return fmt::format("created with on hand {}, available {}", e.on_hand, e.available);
+    }
+    std::string operator()(const domain::OnHandSet& e) const {
+      return fmt::format("on hand set to {} (was {})", e.on_hand, e.previous);
+    }
+    std::string operator()(const domain::StockAdjusted& e) const {
+      return fmt::format("adjusted by {}", signed_number(e.delta));
+    }
+    std::string operator()(const domain::AvailableSet& e) const {
+      return fmt::format("available set to {} (was {})", e.available, e.previous);
+    }
+    std::string operator()(const domain::StockReserved& e) const {
+      return fmt::format("reserved {}", e.qty);
+    }
+    std::string operator()(const domain::ReservationReleased& e) const {
+      return fmt::format("released {}", e.qty);
+    }
+    std::string operator()(const domain::ReservationCompleted& e) const {
+      return fmt::format("completed {}", e.qty);
+    }
+  };
+  return std::visit(Describe{}, event);
+}
+
+}  // namespace
+
+std::string event_json(const store::RecordedEvent& e) {
+  std::string json = "{\"position\":";
+  append_json_int(json, e.position);
+  json += ",\"sku\":";
+  append_json_string(json, e.sku);
+  json += ",\"version\":";
+  append_json_int(json, e.version);
+  json += ",\"type\":";
+  append_json_string(json, e.type());
+  json += ",\"data\":";
+  json += e.data;  // stored as canonical JSON already
+  json += ",\"recorded_at\":";
+  append_json_string(json, e.recorded_at);
+  json += ",\"actor\":";
+  append_json_string(json, e.metadata.actor);
+  json += ",\"ref\":";
+  append_json_string_or_null(json, e.metadata.ref);
+  json += ",\"note\":";
+  append_json_string_or_null(json, e.metadata.note);
+  json += ",\"idempotency_key\":";
+  append_json_string_or_null(json, e.metadata.idempotency_key);
+  json += ",\"prev_hash\":";
+  append_json_string(json, e.prev_hash);
+  json += ",\"hash\":";
+  append_json_string(json, e.hash);
+  json += '}';
+  return json;
+}
+
+void print_item(const Output& out, const domain::Item& item) {
+  if (out.quiet) {
+    return;
+  }
+  switch (out.format) {
+    case Format::json:
+    case Format::ndjson:
+      write(out, item_json(item) + "\n");
+      return;
+    case Format::csv:
+      write(out, csv_row(k_item_header) + csv_row(item_fields(item)));
+      return;
+    case Format::text:
+      write(out, fmt::format("sku         {}\n"
+                             "on_hand     {}\n"
+                             "reserved    {}\n"
+                             "available   {}\n"
+                             "version     {}\n"
+                             "updated_at  {}\n",
+                             item.sku, item.on_hand, item.reserved, item.available, item.version,
+                             item.updated_at));
+      return;
+  }
+}
+
+void print_items(const Output& out, const std::vector<domain::Item>& items) {
+  if (out.quiet) {
+    return;
+  }
+  std::string text;
+  switch (out.format) {
+    case Format::json:
+      text = "[";
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        text += i == 0 ? "" : ",";
+        text += item_json(items[i]);
+      }
+      text += "]\n";
+      break;
+    case Format::ndjson:
+      for (const auto& item : items) {
+        text += item_json(item) + "\n";
+      }
+      break;
+    case Format::csv:
+      text = csv_row(k_item_header);
+      for (const auto& item : items) {
+        text += csv_row(item_fields(item));
+      }
+      break;
+    case Format::text: {
+      TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "VERSION", "UPDATED_AT"},
+                      {false, true, true, true, true, false});
+      for (const auto& item : items) {
+        table.add(item_text_row(item));
+      }
+      table.flush(out);
+      return;
+    }
+  }
+  write(out, text);
+}
+
+void print_write_result(const Output& out, const app::WriteResult& result) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format != Format::text) {
+    std::string json = "{\"item\":" + item_json(result.item) + ",\"events\":[";
+    for (std::size_t i = 0; i < result.events.size(); ++i) {
+      json += i == 0 ? "" : ",";
+      json += event_json(result.events[i]);
+    }
+    json += "],\"dry_run\":";
+    json += result.dry_run ? "true" : "false";
+    json += ",\"duplicate\":";
+    json += result.duplicate ? "true" : "false";
+    json += "}\n";
+    write(out, json);
+    return;
+  }
+  std::string what;
+  for (const auto& event : result.events) {
+    what += what.empty() ? "" : ", ";
+    what += describe(event.event);
+  }
+  const domain::Item& item = result.item;
+  std::string line = fmt::format("{}: {} -> on_hand {}, reserved {}, available {} (version {})",
+                                 item.sku, what, item.on_hand, item.reserved, item.available,
+                                 item.version);
+  if (result.dry_run) {
+    line = "dry run, nothing written: " + line;
+  } else if (result.duplicate) {
+    line = "already done, nothing written: " + line;
+  }
+  write(out, line + "\n");
+}
+
+void print_head(const Output& out, const store::Head& head) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    write(out, fmt::format("{}:{}\n", head.position, head.hash));
+    return;
+  }
+  std::string json = "{\"position\":";
+  append_json_int(json, head.position);
+  json += ",\"hash\":";
+  append_json_string(json, head.hash);
+  json += "}\n";
+  write(out, json);
+}
+
+void print_stats(const Output& out, const store::Stats& stats, const std::string& path) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    write(out, fmt::format("database        {}\n"
+                           "schema_version  {}\n"
+                           "file_bytes      {}\n"
+                           "events          {}\n"
+                           "items           {}\n"
+                           "snapshots       {}\n"
+                           "first_event_at  {}\n"
+                           "last_event_at   {}\n"
+                           "head            {}:{}\n",
+                           path, stats.schema_version, stats.file_bytes, stats.events, stats.items,
+                           stats.snapshots, stats.first_recorded_at, stats.head.recorded_at,
+                           stats.head.position, stats.head.hash));
+    return;
+  }
+  const auto optional_time = [](const std::string& time) {
+    return time.empty() ? std::optional<std::string>() : std::optional<std::string>(time);
+  };
+  std::string json = "{\"database\":";
+  append_json_string(json, path);
+  json += ",\"schema_version\":";
+  append_json_int(json, stats.schema_version);
+  json += ",\"file_bytes\":";
+  append_json_int(json, stats.file_bytes);
+  json += ",\"events\":";
+  append_json_int(json, stats.events);
+  json += ",\"items\":";
+  append_json_int(json, stats.items);
+  json += ",\"snapshots\":";
+  append_json_int(json, stats.snapshots);
+  json += ",\"first_event_at\":";
+  append_json_string_or_null(json, optional_time(stats.first_recorded_at));
+  json += ",\"last_event_at\":";
+  append_json_string_or_null(json, optional_time(stats.head.recorded_at));
+  json += ",\"head\":{\"position\":";
+  append_json_int(json, stats.head.position);
+  json += ",\"hash\":";
+  append_json_string(json, stats.head.hash);
+  json += "}}\n";
+  write(out, json);
+}
+
+void print_init(const Output& out, const std::string& path, bool created) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    write(out, created ? fmt::format("initialized empty inv database {}\n", path)
+                       : fmt::format("{} is already an inv database; nothing to do\n", path));
+    return;
+  }
+  std::string json = "{\"database\":";
+  append_json_string(json, path);
+  json += ",\"created\":";
+  json += created ? "true" : "false";
+  json += "}\n";
+  write(out, json);
+}
+
+struct EventPrinter::Table {
+  TextTable table{{"POSITION", "SKU", "VERSION", "TYPE", "DATA", "RECORDED_AT", "ACTOR", "REF",
+                   "NOTE"},
+                  {true, false, true, false, false, false, false, false, false}};
+};
+
+EventPrinter::EventPrinter(const Output& out) : m_out(out) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    m_table = std::make_unique<Table>();
+  } else if (out.format == Format::csv) {
+    write(out, csv_row(k_event_header));
+  } else if (out.format == Format::json) {
+    write(out, "[");
+  }
+}
+
+EventPrinter::~EventPrinter() = default;
+
+void EventPrinter::print(const store::RecordedEvent& event) {
+  if (m_out.quiet) {
+    return;
+  }
+  switch (m_out.format) {
+    case Format::json:
+      write(m_out, (m_count == 0 ? "" : ",") + event_json(event));
+      break;
+    case Format::ndjson:
+      write(m_out, event_json(event) + "\n");
+      break;
+    case Format::csv:
+      write(m_out, csv_row(event_fields(event)));
+      break;
+    case Format::text:
+      m_table->table.add({std::to_string(event.position), event.sku,
+                          std::to_string(event.version), std::string(event.type()), event.data,
+                          event.recorded_at, event.metadata.actor, event.metadata.ref.value_or(""),
+                          event.metadata.note.value_or("")});
+      // Widths come from the first rows; a long history streams instead of piling up in memory.
+      if (m_table->table.size() >= 10000) {
+        m_table->table.flush(m_out);
+      }
+      break;
+  }
+  ++m_count;
+}
+
+void EventPrinter::finish() {
+  if (m_out.quiet) {
+    return;
+  }
+  if (m_out.format == Format::json) {
+    write(m_out, "]\n");
+  } else if (m_out.format == Format::text) {
+    m_table->table.flush(m_out);
+  }
+}
+
+void print_error(bool json, const Error& error) {
+  std::string text;
+  if (json) {
+    text = "{\"error\":{\"code\":";
+    append_json_string(text, error.code());
+    text += ",\"message\":";
+    append_json_string(text, error.what());
+    text += ",\"exit\":";
+    append_json_int(text, static_cast<int>(error.exit_code()));
+    text += "}}\n";
+  } else {
+    text = fmt::format("inv: error: {}\n", error.what());
+  }
+  std::fwrite(text.data(), 1, text.size(), stderr);
+}
+
+}  // namespace inv::cli

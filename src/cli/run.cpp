@@ -1,0 +1,526 @@
+#include "inv/cli/run.hpp"
+
+// CLI11 is header-only and slow to compile (seconds per translation unit), so it is included
+// here and nowhere else; the rest of the CLI (arguments.cpp, output.cpp) does not see it.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "inv/app/command_service.hpp"
+#include "inv/app/query_service.hpp"
+#include "inv/cli/arguments.hpp"
+#include "inv/cli/output.hpp"
+#include "inv/domain/events.hpp"
+#include "inv/error.hpp"
+#include "inv/store/sqlite_event_store.hpp"
+
+#ifndef INV_VERSION
+#define INV_VERSION "0.0.0"
+#endif
+
+namespace inv::cli {
+namespace {
+
+constexpr int k_default_wait_ms = 5000;
+constexpr const char* k_default_db = "inventory.db";
+
+// Options of the root command; they may stand before or after the subcommand (fallthrough).
+struct GlobalOptions {
+  std::optional<std::string> db;
+  bool json = false;
+  std::optional<std::string> format;
+  bool quiet = false;
+  std::optional<std::string> wait;
+};
+
+// What every subcommand's action gets: resolved global options and a way to open the store.
+class Context {
+ public:
+  explicit Context(const GlobalOptions& options) : m_options(options) {}
+
+  // Checks and resolves the global options; called once after parsing, before any action.
+  void resolve() {
+    if (m_options.format) {
+      m_output.format = parse_format(*m_options.format);
+      if (m_options.json && m_output.format != Format::json) {
+        throw usage_error("--json and --format " + *m_options.format + " contradict each other");
+      }
+    } else if (m_options.json) {
+      m_output.format = Format::json;
+    }
+    m_output.quiet = m_options.quiet;
+    if (m_options.wait) {
+      const std::int64_t wait = parse_number(*m_options.wait, "--wait", NumberKind::count);
+      if (wait > std::numeric_limits<int>::max()) {
+        throw usage_error("--wait must be at most " +
+                          std::to_string(std::numeric_limits<int>::max()) + " ms");
+      }
+      m_wait_ms = static_cast<int>(wait);
+    }
+    if (m_options.db && !m_options.db->empty()) {
+      m_db_path = *m_options.db;
+    } else if (const char* from_env = std::getenv("INV_DB"); from_env && *from_env) {
+      m_db_path = from_env;
+    } else {
+      m_db_path = k_default_db;
+    }
+  }
+
+  const Output& output() const { return m_output; }
+  const std::string& db_path() const { return m_db_path; }
+  int wait_ms() const { return m_wait_ms; }
+
+  store::SqliteEventStore open(store::Access access) const {
+    return store::SqliteEventStore(m_db_path, access, m_wait_ms);
+  }
+
+  // Output formats other than text and json are for listings only.
+  void require_format(std::initializer_list<Format> allowed, std::string_view command) const {
+    if (m_output.format == Format::text || m_output.format == Format::json ||
+        std::find(allowed.begin(), allowed.end(), m_output.format) != allowed.end()) {
+      return;
+    }
+    throw usage_error("--format " + *m_options.format + " is not available for '" +
+                      std::string(command) + "'");
+  }
+
+ private:
+  static Format parse_format(const std::string& name) {
+    if (name == "text") return Format::text;
+    if (name == "json") return Format::json;
+    if (name == "ndjson") return Format::ndjson;
+    if (name == "csv") return Format::csv;
+    throw usage_error("--format must be one of text, json, ndjson, csv; got '" + name + "'");
+  }
+
+  const GlobalOptions& m_options;
+  Output m_output;
+  std::string m_db_path;
+  int m_wait_ms = k_default_wait_ms;
+};
+
+using Action = std::function<void(Context&)>;
+
+// ---- write commands -------------------------------------------------------------------------
+
+// Options every write command takes (SPEC §3).
+struct WriteArguments {
+  std::optional<std::string> expect_version;
+  bool dry_run = false;
+  std::optional<std::string> ref;
+  std::optional<std::string> note;
+  std::optional<std::string> actor;
+
+  app::WriteOptions resolve() const {
+    app::WriteOptions options;
+    if (expect_version) {
+      options.expect_version = parse_number(*expect_version, "--expect-version", NumberKind::count);
+    }
+    options.dry_run = dry_run;
+    options.metadata.ref = optional_text(ref, "--ref");
+    options.metadata.note = optional_text(note, "--note");
+    options.metadata.actor = resolve_actor(optional_text(actor, "--actor"));
+    return options;
+  }
+};
+
+void add_write_options(CLI::App& sub, WriteArguments& args) {
+  sub.add_option("--expect-version", args.expect_version,
+                 "Fail with exit 5 unless the item is at this version (0: must not exist)")
+      ->type_name("V");
+  sub.add_flag("--dry-run", args.dry_run, "Validate and print the outcome; write nothing");
+  sub.add_option("--ref", args.ref, "Reference to record, e.g. an order id")->type_name("REF");
+  sub.add_option("--note", args.note, "Free-text note to record")->type_name("TEXT");
+  sub.add_option("--actor", args.actor, "Who is acting (default: $INV_ACTOR, else login name)")
+      ->type_name("NAME");
+}
+
+// Runs a write command built by `make` (which parses and checks the arguments first, so a bad
+// argument never opens the database).
+void run_write(Context& ctx, const WriteArguments& args,
+               const std::function<domain::Command()>& make) {
+  const domain::Command command = make();
+  const app::WriteOptions options = args.resolve();
+  ctx.require_format({Format::ndjson}, domain::command_name(command));
+  auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
+  app::CommandService service(store);
+  print_write_result(ctx.output(), service.execute(command, options));
+}
+
+// A write command of the form `NAME SKU NUMBER`.
+template <class Command>
+Action setup_sku_number(CLI::App& sub, const char* number_name, const char* number_help,
+                        NumberKind kind) {
+  struct Arguments {
+    std::string sku, number;
+    WriteArguments write;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("sku", args->sku, "Item SKU")->required();
+  sub.add_option(number_name, args->number, number_help)->required();
+  add_write_options(sub, args->write);
+  return [args, number_name, kind](Context& ctx) {
+    run_write(ctx, args->write, [&] {
+      return domain::Command(
+          Command{checked_sku(args->sku), parse_number(args->number, number_name, kind)});
+    });
+  };
+}
+
+Action setup_create(CLI::App& sub) {
+  struct Arguments {
+    std::string sku;
+    std::optional<std::string> soh, available;
+    WriteArguments write;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("sku", args->sku, "Item SKU")->required();
+  sub.add_option("--soh", args->soh, "Units on hand (default 0)")->type_name("N");
+  sub.add_option("--available", args->available, "Units available to promise (default: N)")
+      ->type_name("A");
+  add_write_options(sub, args->write);
+  return [args](Context& ctx) {
+    run_write(ctx, args->write, [&] {
+      domain::CreateItem create;
+      create.sku = checked_sku(args->sku);
+      if (args->soh) {
+        create.on_hand = parse_number(*args->soh, "--soh", NumberKind::count);
+      }
+      if (args->available) {
+        create.available = parse_number(*args->available, "--available", NumberKind::count);
+      }
+      return domain::Command(create);
+    });
+  };
+}
+
+Action setup_set_soh(CLI::App& sub) {
+  return setup_sku_number<domain::SetOnHand>(sub, "N", "New units on hand (a stock count)",
+                                             NumberKind::count);
+}
+Action setup_adjust(CLI::App& sub) {
+  return setup_sku_number<domain::AdjustStock>(
+      sub, "DELTA", "Units received (+) or written off (-), e.g. -3", NumberKind::delta);
+}
+Action setup_set_available(CLI::App& sub) {
+  return setup_sku_number<domain::SetAvailable>(sub, "A", "New units available to promise",
+                                                NumberKind::count);
+}
+Action setup_reserve(CLI::App& sub) {
+  return setup_sku_number<domain::ReserveStock>(sub, "QTY", "Units to reserve",
+                                                NumberKind::quantity);
+}
+Action setup_release(CLI::App& sub) {
+  return setup_sku_number<domain::ReleaseReservation>(sub, "QTY", "Reserved units to release",
+                                                      NumberKind::quantity);
+}
+Action setup_complete(CLI::App& sub) {
+  return setup_sku_number<domain::CompleteReservation>(sub, "QTY", "Reserved units shipped",
+                                                       NumberKind::quantity);
+}
+
+// ---- queries and maintenance ----------------------------------------------------------------
+
+Action setup_init(CLI::App&) {
+  return [](Context& ctx) {
+    ctx.require_format({}, "init");
+    const bool created = store::initialize_database(ctx.db_path(), ctx.wait_ms());
+    print_init(ctx.output(), ctx.db_path(), created);
+  };
+}
+
+Action setup_show(CLI::App& sub) {
+  auto sku = std::make_shared<std::string>();
+  sub.add_option("sku", *sku, "Item SKU")->required();
+  return [sku](Context& ctx) {
+    const std::string checked = checked_sku(*sku);
+    ctx.require_format({Format::ndjson, Format::csv}, "show");
+    auto store = ctx.open(store::Access::read);
+    print_item(ctx.output(), app::QueryService(store).show(checked));
+  };
+}
+
+Action setup_list(CLI::App& sub) {
+  auto prefix = std::make_shared<std::string>();
+  sub.add_option("--prefix", *prefix, "Only SKUs that start with P")->type_name("P");
+  return [prefix](Context& ctx) {
+    auto store = ctx.open(store::Access::read);
+    print_items(ctx.output(), app::QueryService(store).list(*prefix));
+  };
+}
+
+Action setup_history(CLI::App& sub) {
+  struct Arguments {
+    std::optional<std::string> sku, since, limit, type;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("sku", args->sku, "Only this item's events");
+  sub.add_option("--since", args->since, "Only events after this position (exclusive)")
+      ->type_name("POSITION");
+  sub.add_option("--limit", args->limit, "At most N events (the first N)")->type_name("N");
+  sub.add_option("--type", args->type, "Only events of this type, e.g. StockReserved")
+      ->type_name("TYPE");
+  return [args](Context& ctx) {
+    store::HistoryFilter filter;
+    if (args->sku) {
+      filter.sku = checked_sku(*args->sku);
+    }
+    if (args->since) {
+      filter.after_position = parse_number(*args->since, "--since", NumberKind::count);
+    }
+    if (args->limit) {
+      filter.limit = parse_number(*args->limit, "--limit", NumberKind::positive);
+    }
+    if (args->type) {
+      if (!domain::is_event_type(*args->type)) {
+        std::string known;
+        for (const auto name : domain::k_event_type_names) {
+          known += known.empty() ? "" : ", ";
+          known += name;
+        }
+        throw usage_error("unknown event type '" + *args->type + "' (known: " + known + ")");
+      }
+      filter.type = args->type;
+    }
+    auto store = ctx.open(store::Access::read);
+    EventPrinter printer(ctx.output());
+    app::QueryService(store).history(filter,
+                                     [&](const store::RecordedEvent& e) { printer.print(e); });
+    printer.finish();
+  };
+}
+
+Action setup_head(CLI::App&) {
+  return [](Context& ctx) {
+    ctx.require_format({}, "head");
+    auto store = ctx.open(store::Access::read);
+    print_head(ctx.output(), app::QueryService(store).head());
+  };
+}
+
+Action setup_stats(CLI::App&) {
+  return [](Context& ctx) {
+    ctx.require_format({}, "stats");
+    auto store = ctx.open(store::Access::read);
+    print_stats(ctx.output(), app::QueryService(store).stats(), ctx.db_path());
+  };
+}
+
+// ---- the command table ------------------------------------------------------------------------
+
+struct CommandSpec {
+  const char* name;
+  const char* summary;
+  const char* example;
+  Action (*setup)(CLI::App&);
+};
+
+// The only list of subcommands; help shows them in this order.
+const std::array k_commands{
+    CommandSpec{"init", "Create an empty inventory database", "inv init", &setup_init},
+    CommandSpec{"create", "Create an item", "inv create SKU-1 --soh 10", &setup_create},
+    CommandSpec{"set-soh", "Record a stock count (creates the item if absent)",
+                "inv set-soh SKU-1 10", &setup_set_soh},
+    CommandSpec{"adjust", "Receive (+) or write off (-) stock", "inv adjust SKU-1 -3",
+                &setup_adjust},
+    CommandSpec{"set-available", "Set units available to promise (hold stock back)",
+                "inv set-available SKU-1 5", &setup_set_available},
+    CommandSpec{"reserve", "Reserve units for an order", "inv reserve SKU-1 2 --ref order-7",
+                &setup_reserve},
+    CommandSpec{"release", "Cancel reserved units", "inv release SKU-1 1 --ref order-7",
+                &setup_release},
+    CommandSpec{"complete", "Ship reserved units", "inv complete SKU-1 1 --ref order-7",
+                &setup_complete},
+    CommandSpec{"show", "Show one item's current state", "inv show SKU-1", &setup_show},
+    CommandSpec{"list", "List every item (stock report)", "inv list --prefix SKU-",
+                &setup_list},
+    CommandSpec{"history", "Show events in order", "inv history SKU-1 --limit 20",
+                &setup_history},
+    CommandSpec{"head", "Print the last position and its hash", "inv head", &setup_head},
+    CommandSpec{"stats", "Show database statistics", "inv stats", &setup_stats},
+};
+
+// Options of the root that take a value, so the pre-scan can skip it.
+constexpr std::array k_global_options_with_value{"--db", "--format", "--wait"};
+
+std::vector<std::string> command_names() {
+  std::vector<std::string> names;
+  for (const auto& spec : k_commands) {
+    names.emplace_back(spec.name);
+  }
+  return names;
+}
+
+// True if `token` asks for JSON errors: --json, --format json, --format=json (also ndjson).
+bool wants_json_errors(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& token = args[i];
+    if (token == "--") {
+      break;
+    }
+    if (token == "--json" || token == "--format=json" || token == "--format=ndjson") {
+      return true;
+    }
+    if (token == "--format" && i + 1 < args.size() &&
+        (args[i + 1] == "json" || args[i + 1] == "ndjson")) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// CLI11 2.1 reports an unknown subcommand confusingly (CLI11-NOTES G6), so find the first word
+// that is not an option and check it against the table before CLI11 sees it.
+void check_subcommand(std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& token = args[i];
+    if (token == "--") {
+      return;
+    }
+    if (!token.empty() && token[0] == '-') {
+      if (std::find(k_global_options_with_value.begin(), k_global_options_with_value.end(),
+                    token) != k_global_options_with_value.end()) {
+        ++i;
+      }
+      continue;
+    }
+    if (token == "help") {
+      // `inv help [COMMAND]` is `inv [COMMAND] --help`.
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
+      args.emplace_back("--help");
+      return;
+    }
+    const auto names = command_names();
+    if (std::find(names.begin(), names.end(), token) != names.end()) {
+      return;
+    }
+    std::string message = "unknown command '" + token + "'";
+    if (const auto suggestion = closest(token, names)) {
+      message += "; did you mean '" + *suggestion + "'?";
+    }
+    throw Error(ExitCode::usage, "unknown_command", message + " (see 'inv --help')");
+  }
+}
+
+// The first argument that looks like an option but is not one of `app`'s or its chosen
+// subcommand's, with a suggestion. Used to explain CLI11's ExtrasError.
+std::string explain_extras(const CLI::App& app, const std::vector<std::string>& args,
+                           const CLI::ExtrasError& error) {
+  std::vector<std::string> known;
+  std::vector<const CLI::App*> scopes{&app};
+  for (const CLI::App* sub : app.get_subcommands()) {
+    scopes.push_back(sub);
+  }
+  for (const CLI::App* scope : scopes) {
+    for (const CLI::Option* option : scope->get_options()) {
+      for (const auto& name : option->get_lnames()) {
+        known.push_back("--" + name);
+      }
+      for (const auto& name : option->get_snames()) {
+        known.push_back("-" + name);
+      }
+    }
+  }
+  for (const std::string& token : args) {
+    if (token == "--") {
+      break;
+    }
+    if (token.size() < 2 || token[0] != '-' || (token[1] >= '0' && token[1] <= '9')) {
+      continue;
+    }
+    const std::string name = token.substr(0, token.find('='));
+    if (std::find(known.begin(), known.end(), name) != known.end()) {
+      continue;
+    }
+    std::string message = "unknown option '" + name + "'";
+    if (const auto suggestion = closest(name, known)) {
+      message += "; did you mean '" + *suggestion + "'?";
+    }
+    return message;
+  }
+  return error.what();
+}
+
+std::string footer() {
+  return "Global options may also follow the command. Exit codes: 0 ok, 2 usage, 3 rejected,\n"
+         "4 not found, 5 conflict, 6 integrity, 7 storage, 1 internal error.\n"
+         "Run 'inv COMMAND --help' for a command's options and an example.";
+}
+
+int run_parsed(std::vector<std::string> args, bool& json_errors) {
+  json_errors = wants_json_errors(args);
+  check_subcommand(args);
+
+  GlobalOptions globals;
+  CLI::App app{"inv: inventory over an append-only event log"};
+  app.name("inv");
+  app.fallthrough();  // before add_subcommand: children inherit it (CLI11-NOTES G4)
+  app.require_subcommand(1);
+  app.set_version_flag("--version", INV_VERSION, "Print the version and exit");
+  app.footer(footer());
+  app.add_option("--db", globals.db, "Database file (default: $INV_DB, else ./inventory.db)")
+      ->type_name("PATH");
+  app.add_flag("--json", globals.json, "Same as --format json");
+  app.add_option("--format", globals.format, "Output: text, json, ndjson or csv (listings)")
+      ->type_name("FORMAT");
+  app.add_flag("-q,--quiet", globals.quiet, "Print no results (errors still go to stderr)");
+  app.add_option("--wait", globals.wait, "How long to wait for the database lock (default 5000)")
+      ->type_name("MS");
+
+  std::vector<std::pair<CLI::App*, Action>> actions;
+  for (const CommandSpec& spec : k_commands) {
+    CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
+    sub->footer(std::string("Example:\n  ") + spec.example);
+    actions.emplace_back(sub, spec.setup(*sub));
+  }
+
+  std::reverse(args.begin(), args.end());  // CLI11 parses a vector from the back
+  try {
+    app.parse(args);
+  } catch (const CLI::Success& success) {
+    return app.exit(success);  // --help, --version: print to stdout, exit 0
+  } catch (const CLI::ExtrasError& error) {
+    std::reverse(args.begin(), args.end());
+    throw Error(ExitCode::usage, "usage", explain_extras(app, args, error));
+  } catch (const CLI::ParseError& error) {
+    throw Error(ExitCode::usage, "usage", error.what());
+  }
+
+  Context ctx(globals);
+  ctx.resolve();
+  for (auto& [sub, action] : actions) {
+    if (sub->parsed()) {
+      action(ctx);
+      break;
+    }
+  }
+  if (std::fflush(stdout) != 0) {
+    throw Error(ExitCode::storage, "output_error", "cannot write the output");
+  }
+  return 0;
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  bool json_errors = false;
+  try {
+    return run_parsed(std::move(args), json_errors);
+  } catch (const Error& error) {
+    print_error(json_errors, error);
+    return static_cast<int>(error.exit_code());
+  } catch (const std::exception& error) {
+    print_error(json_errors, Error(ExitCode::failure, "internal",
+                                   std::string("internal error: ") + error.what()));
+    return static_cast<int>(ExitCode::failure);
+  }
+}
+
+}  // namespace inv::cli

@@ -1,0 +1,181 @@
+#include "inv/domain/decide.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "inv/error.hpp"
+
+namespace inv::domain {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::string str(std::int64_t value) { return std::to_string(value); }
+
+Error rejected(std::string code, const std::string& message) {
+  return Error(ExitCode::rejected, std::move(code), message);
+}
+
+void require_exists(const Item& item, const std::string& sku) {
+  if (!item.exists()) {
+    throw Error(ExitCode::not_found, "item_not_found", "no item with SKU '" + sku + "'");
+  }
+}
+
+// `available` after on_hand moves from item.on_hand to new_on_hand (SPEC §1, set-soh/adjust):
+// it moves by the same delta, then is clamped into [0, new_on_hand - reserved].
+// Callers have checked new_on_hand >= reserved, so every step stays within int64.
+std::int64_t moved_available(const Item& item, std::int64_t new_on_hand) {
+  const std::int64_t delta = new_on_hand - item.on_hand;  // both in [0, INT64_MAX]
+  const std::int64_t moved = item.available + delta;      // available <= on_hand: no overflow
+  return std::clamp<std::int64_t>(moved, 0, new_on_hand - item.reserved);
+}
+
+std::vector<Event> decide_create(const CreateItem& c, const Item& item) {
+  if (item.exists()) {
+    throw Error(ExitCode::conflict, "item_exists", "item '" + c.sku + "' already exists");
+  }
+  const std::int64_t available = c.available.value_or(c.on_hand);
+  if (available > c.on_hand) {
+    throw rejected("available_exceeds_on_hand", "cannot create '" + c.sku + "' with available " +
+                                                    str(available) + " above on hand " +
+                                                    str(c.on_hand));
+  }
+  return {ItemCreated{c.on_hand, available}};
+}
+
+std::vector<Event> decide_set_on_hand(const SetOnHand& c, const Item& item) {
+  if (!item.exists()) {
+    return {ItemCreated{c.on_hand, c.on_hand}};
+  }
+  if (c.on_hand < item.reserved) {
+    throw rejected("below_reserved", "cannot set on hand of '" + c.sku + "' to " + str(c.on_hand) +
+                                         ": " + str(item.reserved) + " are reserved");
+  }
+  return {OnHandSet{c.on_hand, item.on_hand, moved_available(item, c.on_hand)}};
+}
+
+std::vector<Event> decide_adjust(const AdjustStock& c, const Item& item) {
+  require_exists(item, c.sku);
+  std::int64_t on_hand = 0;
+  if (__builtin_add_overflow(item.on_hand, c.delta, &on_hand)) {
+    throw rejected("overflow", "cannot adjust '" + c.sku + "' by " + str(c.delta) + ": on hand " +
+                                   str(item.on_hand) + " would overflow");
+  }
+  if (on_hand < item.reserved) {
+    throw rejected("below_reserved", "cannot adjust '" + c.sku + "' by " + str(c.delta) +
+                                         ": on hand would be " + str(on_hand) + ", below the " +
+                                         str(item.reserved) + " reserved");
+  }
+  return {StockAdjusted{c.delta, on_hand, moved_available(item, on_hand)}};
+}
+
+std::vector<Event> decide_set_available(const SetAvailable& c, const Item& item) {
+  require_exists(item, c.sku);
+  const std::int64_t limit = item.on_hand - item.reserved;
+  if (c.available > limit) {
+    throw rejected("available_too_high", "cannot set available of '" + c.sku + "' to " +
+                                             str(c.available) + ": at most " + str(limit) +
+                                             " (on hand " + str(item.on_hand) + " minus " +
+                                             str(item.reserved) + " reserved)");
+  }
+  return {AvailableSet{c.available, item.available}};
+}
+
+std::vector<Event> decide_reserve(const ReserveStock& c, const Item& item) {
+  require_exists(item, c.sku);
+  if (c.qty > item.available) {
+    throw rejected("insufficient_available", "cannot reserve " + str(c.qty) + " of '" + c.sku +
+                                                 "': only " + str(item.available) + " available");
+  }
+  return {StockReserved{c.qty}};
+}
+
+std::vector<Event> decide_release(const ReleaseReservation& c, const Item& item) {
+  require_exists(item, c.sku);
+  if (c.qty > item.reserved) {
+    throw rejected("insufficient_reserved", "cannot release " + str(c.qty) + " of '" + c.sku +
+                                                "': only " + str(item.reserved) + " reserved");
+  }
+  return {ReservationReleased{c.qty}};
+}
+
+std::vector<Event> decide_complete(const CompleteReservation& c, const Item& item) {
+  require_exists(item, c.sku);
+  if (c.qty > item.reserved) {
+    throw rejected("insufficient_reserved", "cannot complete " + str(c.qty) + " of '" + c.sku +
+                                                "': only " + str(item.reserved) + " reserved");
+  }
+  return {ReservationCompleted{c.qty}};
+}
+
+}  // namespace
+
+std::vector<Event> decide(const Command& command, const Item& item) {
+  return std::visit(
+      Overloaded{
+          [&](const CreateItem& c) { return decide_create(c, item); },
+          [&](const SetOnHand& c) { return decide_set_on_hand(c, item); },
+          [&](const AdjustStock& c) { return decide_adjust(c, item); },
+          [&](const SetAvailable& c) { return decide_set_available(c, item); },
+          [&](const ReserveStock& c) { return decide_reserve(c, item); },
+          [&](const ReleaseReservation& c) { return decide_release(c, item); },
+          [&](const CompleteReservation& c) { return decide_complete(c, item); },
+      },
+      command);
+}
+
+Item evolve(Item item, const Event& event) {
+  // Wrapping arithmetic: evolve must be total even on a damaged log; verify reports the damage.
+  const auto add = [](std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) + static_cast<std::uint64_t>(b));
+  };
+  const auto sub = [](std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+  };
+  std::visit(Overloaded{
+                 [&](const ItemCreated& e) {
+                   item.on_hand = e.on_hand;
+                   item.reserved = 0;
+                   item.available = e.available;
+                 },
+                 [&](const OnHandSet& e) {
+                   item.on_hand = e.on_hand;
+                   item.available = e.available;
+                 },
+                 [&](const StockAdjusted& e) {
+                   item.on_hand = e.on_hand;
+                   item.available = e.available;
+                 },
+                 [&](const AvailableSet& e) { item.available = e.available; },
+                 [&](const StockReserved& e) {
+                   item.reserved = add(item.reserved, e.qty);
+                   item.available = sub(item.available, e.qty);
+                 },
+                 [&](const ReservationReleased& e) {
+                   item.reserved = sub(item.reserved, e.qty);
+                   item.available = add(item.available, e.qty);
+                 },
+                 [&](const ReservationCompleted& e) {
+                   item.reserved = sub(item.reserved, e.qty);
+                   item.on_hand = sub(item.on_hand, e.qty);
+                 },
+             },
+             event);
+  ++item.version;
+  return item;
+}
+
+bool invariant_holds(const Item& item) {
+  std::int64_t committed = 0;
+  return item.reserved >= 0 && item.available >= 0 &&
+         !__builtin_add_overflow(item.reserved, item.available, &committed) &&
+         committed <= item.on_hand;
+}
+
+}  // namespace inv::domain

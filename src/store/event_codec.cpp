@@ -1,0 +1,153 @@
+#include "inv/store/event_codec.hpp"
+
+// The low-level SHA-256 functions are deprecated in OpenSSL 3 in favour of EVP, but EVP fetches
+// a provider and may read openssl.cnf on first use: start-up cost paid by every inv process.
+// The low-level functions use the same assembly (SHA-NI where the CPU has it).
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#include "inv/util/json_writer.hpp"
+
+namespace inv::store {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+void field(std::string& out, std::string_view key, std::int64_t value, bool last = false) {
+  util::append_json_string(out, key);
+  out.push_back(':');
+  util::append_json_int(out, value);
+  out.push_back(last ? '}' : ',');
+}
+
+}  // namespace
+
+std::string event_data_json(const domain::Event& event) {
+  std::string out = "{";
+  // Keys in sorted order, as RFC 8785 requires.
+  std::visit(Overloaded{
+                 [&](const domain::ItemCreated& e) {
+                   field(out, "available", e.available);
+                   field(out, "on_hand", e.on_hand, true);
+                 },
+                 [&](const domain::OnHandSet& e) {
+                   field(out, "available", e.available);
+                   field(out, "on_hand", e.on_hand);
+                   field(out, "previous", e.previous, true);
+                 },
+                 [&](const domain::StockAdjusted& e) {
+                   field(out, "available", e.available);
+                   field(out, "delta", e.delta);
+                   field(out, "on_hand", e.on_hand, true);
+                 },
+                 [&](const domain::AvailableSet& e) {
+                   field(out, "available", e.available);
+                   field(out, "previous", e.previous, true);
+                 },
+                 [&](const domain::StockReserved& e) { field(out, "qty", e.qty, true); },
+                 [&](const domain::ReservationReleased& e) { field(out, "qty", e.qty, true); },
+                 [&](const domain::ReservationCompleted& e) { field(out, "qty", e.qty, true); },
+             },
+             event);
+  return out;
+}
+
+std::string canonical_json(const RecordedEvent& event) {
+  std::string out;
+  out.reserve(256 + event.data.size() + event.sku.size());
+  // Keys sorted: actor, data, idempotency_key, note, position, recorded_at, ref, sku, type, version.
+  out += "{\"actor\":";
+  util::append_json_string(out, event.metadata.actor);
+  out += ",\"data\":";
+  out += event.data;
+  out += ",\"idempotency_key\":";
+  util::append_json_string_or_null(out, event.metadata.idempotency_key);
+  out += ",\"note\":";
+  util::append_json_string_or_null(out, event.metadata.note);
+  out += ",\"position\":";
+  util::append_json_int(out, event.position);
+  out += ",\"recorded_at\":";
+  util::append_json_string(out, event.recorded_at);
+  out += ",\"ref\":";
+  util::append_json_string_or_null(out, event.metadata.ref);
+  out += ",\"sku\":";
+  util::append_json_string(out, event.sku);
+  out += ",\"type\":";
+  util::append_json_string(out, event.type());
+  out += ",\"version\":";
+  util::append_json_int(out, event.version);
+  out += '}';
+  return out;
+}
+
+std::string chain_hash(std::string_view prev_hash, std::string_view canonical) {
+  SHA256_CTX context;
+  SHA256_Init(&context);
+  SHA256_Update(&context, prev_hash.data(), prev_hash.size());
+  SHA256_Update(&context, canonical.data(), canonical.size());
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &context);
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string hex(2 * SHA256_DIGEST_LENGTH, '0');
+  for (int i = 0; i < SHA256_DIGEST_LENGTH; ++i) {
+    hex[2 * i] = k_hex[digest[i] >> 4];
+    hex[2 * i + 1] = k_hex[digest[i] & 0xF];
+  }
+  return hex;
+}
+
+std::optional<domain::Event> event_from_columns(std::string_view type, std::int64_t qty,
+                                                std::int64_t on_hand, std::int64_t available,
+                                                std::int64_t previous) {
+  if (type == "StockReserved") {
+    return domain::StockReserved{qty};
+  }
+  if (type == "ReservationReleased") {
+    return domain::ReservationReleased{qty};
+  }
+  if (type == "ReservationCompleted") {
+    return domain::ReservationCompleted{qty};
+  }
+  if (type == "ItemCreated") {
+    return domain::ItemCreated{on_hand, available};
+  }
+  if (type == "OnHandSet") {
+    return domain::OnHandSet{on_hand, previous, available};
+  }
+  if (type == "StockAdjusted") {
+    return domain::StockAdjusted{qty, on_hand, available};
+  }
+  if (type == "AvailableSet") {
+    return domain::AvailableSet{available, previous};
+  }
+  return std::nullopt;
+}
+
+EventColumns event_columns(const domain::Event& event) {
+  return std::visit(
+      Overloaded{
+          [](const domain::ItemCreated& e) {
+            return EventColumns{std::nullopt, e.on_hand, e.available, std::nullopt};
+          },
+          [](const domain::OnHandSet& e) {
+            return EventColumns{std::nullopt, e.on_hand, e.available, e.previous};
+          },
+          [](const domain::StockAdjusted& e) {
+            return EventColumns{e.delta, e.on_hand, e.available, std::nullopt};
+          },
+          [](const domain::AvailableSet& e) {
+            return EventColumns{std::nullopt, std::nullopt, e.available, e.previous};
+          },
+          [](const domain::StockReserved& e) { return EventColumns{e.qty, {}, {}, {}}; },
+          [](const domain::ReservationReleased& e) { return EventColumns{e.qty, {}, {}, {}}; },
+          [](const domain::ReservationCompleted& e) { return EventColumns{e.qty, {}, {}, {}}; },
+      },
+      event);
+}
+
+}  // namespace inv::store

@@ -1,0 +1,109 @@
+#include "inv/store/schema.hpp"
+
+#include <string>
+
+#include "inv/error.hpp"
+
+namespace inv::store {
+namespace {
+
+// Version 1. Events keep their quantities twice: as canonical JSON in `data` (what is shown and
+// hashed) and as typed columns (what replay folds, so replay never parses JSON). `verify` checks
+// that the two agree.
+constexpr const char* k_schema_v1 = R"sql(
+CREATE TABLE events (
+  position        INTEGER PRIMARY KEY,
+  sku             TEXT    NOT NULL,
+  version         INTEGER NOT NULL CHECK (version >= 1),
+  type            TEXT    NOT NULL,
+  data            TEXT    NOT NULL,
+  recorded_at     TEXT    NOT NULL,
+  actor           TEXT    NOT NULL,
+  ref             TEXT,
+  note            TEXT,
+  idempotency_key TEXT,
+  prev_hash       TEXT    NOT NULL,
+  hash            TEXT    NOT NULL,
+  qty             INTEGER,
+  on_hand         INTEGER,
+  available       INTEGER,
+  previous        INTEGER,
+  UNIQUE (sku, version)
+);
+CREATE INDEX events_idempotency_key ON events (idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE TRIGGER events_are_append_only_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_are_append_only_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- Read model: the current state of each item, updated in the append transaction.
+CREATE TABLE items (
+  sku        TEXT PRIMARY KEY,
+  on_hand    INTEGER NOT NULL,
+  reserved   INTEGER NOT NULL,
+  available  INTEGER NOT NULL,
+  version    INTEGER NOT NULL,
+  updated_at TEXT    NOT NULL
+) WITHOUT ROWID;
+
+-- Snapshots: an item's state every k_snapshot_interval versions, for point-in-time reads.
+CREATE TABLE snapshots (
+  sku        TEXT    NOT NULL,
+  version    INTEGER NOT NULL,
+  position   INTEGER NOT NULL,
+  on_hand    INTEGER NOT NULL,
+  reserved   INTEGER NOT NULL,
+  available  INTEGER NOT NULL,
+  updated_at TEXT    NOT NULL,
+  PRIMARY KEY (sku, version)
+) WITHOUT ROWID;
+)sql";
+
+Error foreign(const std::string& path, const std::string& why) {
+  return Error(ExitCode::integrity, "not_an_inv_database",
+               "'" + path + "' is not an inv database (" + why + ")");
+}
+
+}  // namespace
+
+FileState inspect_file(Database& db, const std::string& path) {
+  const std::int64_t application_id = db.pragma_int("application_id");
+  const std::int64_t user_version = db.pragma_int("user_version");
+  if (application_id == k_application_id) {
+    if (user_version > k_schema_version) {
+      throw Error(ExitCode::integrity, "newer_schema",
+                  "'" + path + "' has schema version " + std::to_string(user_version) +
+                      ", newer than this inv supports (" + std::to_string(k_schema_version) +
+                      "); upgrade inv");
+    }
+    return user_version == k_schema_version ? FileState::current : FileState::needs_migration;
+  }
+  if (application_id != 0) {
+    throw foreign(path, "application id " + std::to_string(application_id));
+  }
+  Statement tables(db.handle(), "SELECT count(*) FROM sqlite_schema");
+  tables.step();
+  if (tables.int64(0) != 0 || user_version != 0) {
+    throw foreign(path, "it holds another application's tables");
+  }
+  return FileState::empty;
+}
+
+void create_or_migrate(Database& db, const std::string& path) {
+  switch (inspect_file(db, path)) {
+    case FileState::current:
+      return;
+    case FileState::empty:
+      db.execute(k_schema_v1);
+      db.execute(("PRAGMA application_id = " + std::to_string(k_application_id)).c_str());
+      db.execute(("PRAGMA user_version = " + std::to_string(k_schema_version)).c_str());
+      return;
+    case FileState::needs_migration:
+      // Schema 1 is the first; later versions add their steps here, one per version.
+      throw Error(ExitCode::failure, "internal", "no migration to schema version " +
+                                                     std::to_string(k_schema_version));
+  }
+}
+
+}  // namespace inv::store

@@ -1,0 +1,361 @@
+#include "inv/store/sqlite_event_store.hpp"
+
+#include <system_error>
+
+#include "inv/domain/decide.hpp"
+#include "inv/error.hpp"
+#include "inv/store/event_codec.hpp"
+#include "inv/store/schema.hpp"
+#include "inv/util/time.hpp"
+
+namespace inv::store {
+namespace {
+
+constexpr std::string_view k_event_columns =
+    "position, sku, version, type, data, recorded_at, actor, ref, note, idempotency_key, "
+    "prev_hash, hash, qty, on_hand, available, previous";
+
+// Reads a row selected with k_event_columns.
+RecordedEvent read_event(const Statement& row) {
+  RecordedEvent event;
+  event.position = row.int64(0);
+  event.sku = row.text(1);
+  event.version = row.int64(2);
+  const std::string_view type = row.text(3);
+  auto decoded = event_from_columns(type, row.int64(12), row.int64(13), row.int64(14),
+                                    row.int64(15));
+  if (!decoded) {
+    throw Error(ExitCode::integrity, "unknown_event_type",
+                "event at position " + std::to_string(event.position) + " has unknown type '" +
+                    std::string(type) + "'; run 'inv verify'");
+  }
+  event.event = *decoded;
+  event.data = row.text(4);
+  event.recorded_at = row.text(5);
+  event.metadata.actor = row.text(6);
+  event.metadata.ref = row.optional_text(7);
+  event.metadata.note = row.optional_text(8);
+  event.metadata.idempotency_key = row.optional_text(9);
+  event.prev_hash = row.text(10);
+  event.hash = row.text(11);
+  return event;
+}
+
+domain::Item read_item(const Statement& row) {
+  domain::Item item;
+  item.sku = row.text(0);
+  item.on_hand = row.int64(1);
+  item.reserved = row.int64(2);
+  item.available = row.int64(3);
+  item.version = row.int64(4);
+  item.updated_at = row.text(5);
+  return item;
+}
+
+Head read_head(Database& db) {
+  auto statement =
+      db.cached("SELECT position, hash, recorded_at FROM events ORDER BY position DESC LIMIT 1");
+  Head head;
+  if (statement->step()) {
+    head.position = statement->int64(0);
+    head.hash = statement->text(1);
+    head.recorded_at = statement->text(2);
+  }
+  return head;
+}
+
+Error missing_database(const std::filesystem::path& path) {
+  return Error(ExitCode::not_found, "database_not_found",
+               "no inv database at '" + path.string() +
+                   "' (create one with 'inv init', or pass --db / set INV_DB)");
+}
+
+class SqliteWriteSession final : public WriteSession {
+ public:
+  explicit SqliteWriteSession(Database& db) : m_db(db), m_transaction(db, Transaction::Mode::write) {}
+
+  domain::Item load(std::string_view sku) override {
+    auto statement = m_db.cached(
+        "SELECT sku, on_hand, reserved, available, version, updated_at FROM items WHERE sku = ?");
+    statement->bind(1, sku);
+    if (statement->step()) {
+      return read_item(*statement);
+    }
+    domain::Item item;
+    item.sku = sku;
+    return item;
+  }
+
+  std::vector<RecordedEvent> append(const domain::Item& item,
+                                    const std::vector<domain::Event>& events,
+                                    const EventMetadata& metadata) override {
+    if (!m_head) {
+      m_head = read_head(m_db);
+    }
+    // recorded_at never goes backwards along positions, even if the clock does, so that
+    // "events at or before TIME" is always a prefix of the log.
+    std::string now = util::format_rfc3339_micros(util::now_micros());
+    if (now < m_head->recorded_at) {
+      now = m_head->recorded_at;
+    }
+    std::vector<RecordedEvent> recorded;
+    recorded.reserve(events.size());
+    domain::Item state = item;
+    for (const domain::Event& event : events) {
+      RecordedEvent& r = recorded.emplace_back();
+      r.position = m_head->position + 1;
+      r.sku = item.sku;
+      r.version = state.version + 1;
+      r.event = event;
+      r.data = event_data_json(event);
+      r.recorded_at = now;
+      r.metadata = metadata;
+      r.prev_hash = m_head->hash;
+      r.hash = chain_hash(r.prev_hash, canonical_json(r));
+      insert_event(r);
+      state = domain::evolve(std::move(state), event);
+      state.updated_at = now;
+      if (state.version % k_snapshot_interval == 0) {
+        insert_snapshot(state, r.position);
+      }
+      m_head->position = r.position;
+      m_head->hash = r.hash;
+      m_head->recorded_at = now;
+    }
+    if (!events.empty()) {
+      upsert_item(state);
+    }
+    return recorded;
+  }
+
+  void commit() override { m_transaction.commit(); }
+
+ private:
+  void insert_event(const RecordedEvent& r) {
+    auto statement = m_db.cached(
+        "INSERT INTO events (position, sku, version, type, data, recorded_at, actor, ref, note, "
+        "idempotency_key, prev_hash, hash, qty, on_hand, available, previous) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    const EventColumns columns = event_columns(r.event);
+    statement->bind(1, r.position)
+        .bind(2, std::string_view(r.sku))
+        .bind(3, r.version)
+        .bind(4, r.type())
+        .bind(5, std::string_view(r.data))
+        .bind(6, std::string_view(r.recorded_at))
+        .bind(7, std::string_view(r.metadata.actor))
+        .bind(8, r.metadata.ref)
+        .bind(9, r.metadata.note)
+        .bind(10, r.metadata.idempotency_key)
+        .bind(11, std::string_view(r.prev_hash))
+        .bind(12, std::string_view(r.hash));
+    const std::optional<std::int64_t>* typed[] = {&columns.qty, &columns.on_hand,
+                                                  &columns.available, &columns.previous};
+    for (int i = 0; i < 4; ++i) {
+      if (*typed[i]) {
+        statement->bind(13 + i, **typed[i]);
+      } else {
+        statement->bind_null(13 + i);
+      }
+    }
+    statement->run();
+  }
+
+  void upsert_item(const domain::Item& item) {
+    auto statement = m_db.cached(
+        "INSERT OR REPLACE INTO items (sku, on_hand, reserved, available, version, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
+    statement->bind(1, std::string_view(item.sku))
+        .bind(2, item.on_hand)
+        .bind(3, item.reserved)
+        .bind(4, item.available)
+        .bind(5, item.version)
+        .bind(6, std::string_view(item.updated_at))
+        .run();
+  }
+
+  void insert_snapshot(const domain::Item& item, std::int64_t position) {
+    auto statement = m_db.cached(
+        "INSERT OR REPLACE INTO snapshots "
+        "(sku, version, position, on_hand, reserved, available, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    statement->bind(1, std::string_view(item.sku))
+        .bind(2, item.version)
+        .bind(3, position)
+        .bind(4, item.on_hand)
+        .bind(5, item.reserved)
+        .bind(6, item.available)
+        .bind(7, std::string_view(item.updated_at))
+        .run();
+  }
+
+  Database& m_db;
+  Transaction m_transaction;
+  std::optional<Head> m_head;  // read once per session, then advanced as events are appended
+};
+
+}  // namespace
+
+SqliteEventStore::SqliteEventStore(const std::filesystem::path& path, Access access, int wait_ms)
+    : m_path(path) {
+  std::error_code error;
+  const bool exists = std::filesystem::exists(path, error);
+  switch (access) {
+    case Access::read:
+      if (!exists) {
+        throw missing_database(path);
+      }
+      m_db = std::make_unique<Database>(path, OpenMode::read_only, wait_ms);
+      if (inspect_file(*m_db, path.string()) == FileState::empty) {
+        m_initialized = false;
+      }
+      // An older schema is read as is only if it is the current one; migration needs a writer.
+      return;
+    case Access::dry_run:
+      if (!exists) {
+        m_db = std::make_unique<Database>(":memory:", OpenMode::create, wait_ms);
+        create_or_migrate(*m_db, ":memory:");
+        return;
+      }
+      m_db = std::make_unique<Database>(path, OpenMode::read_write, wait_ms);
+      if (inspect_file(*m_db, path.string()) != FileState::current) {
+        // A dry run must not change the file, and an empty or older file has no current schema:
+        // answer from an empty in-memory log instead.
+        m_db = std::make_unique<Database>(":memory:", OpenMode::create, wait_ms);
+        create_or_migrate(*m_db, ":memory:");
+      }
+      return;
+    case Access::write:
+      m_db = std::make_unique<Database>(path, OpenMode::create, wait_ms);
+      ensure_schema(*m_db, path.string());
+      return;
+  }
+}
+
+bool initialize_database(const std::filesystem::path& path, int wait_ms) {
+  Database db(path, OpenMode::create, wait_ms);
+  return ensure_schema(db, path.string());
+}
+
+bool ensure_schema(Database& db, const std::string& path) {
+  if (inspect_file(db, path) == FileState::current) {
+    return false;
+  }
+  // WAL lets readers run while one writer appends; the mode is stored in the file. It cannot
+  // change inside a transaction, so set it first (two processes racing here both ask for WAL).
+  db.execute("PRAGMA journal_mode = WAL");
+  Transaction transaction(db, Transaction::Mode::write);
+  const bool created = inspect_file(db, path) != FileState::current;
+  create_or_migrate(db, path);
+  transaction.commit();
+  return created;
+}
+
+std::unique_ptr<WriteSession> SqliteEventStore::begin_write() {
+  return std::make_unique<SqliteWriteSession>(*m_db);
+}
+
+std::optional<domain::Item> SqliteEventStore::find_item(std::string_view sku) {
+  if (!m_initialized) {
+    return std::nullopt;
+  }
+  auto statement = m_db->cached(
+      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items WHERE sku = ?");
+  statement->bind(1, sku);
+  if (statement->step()) {
+    return read_item(*statement);
+  }
+  return std::nullopt;
+}
+
+std::vector<domain::Item> SqliteEventStore::list_items(std::string_view prefix) {
+  std::vector<domain::Item> items;
+  if (!m_initialized) {
+    return items;
+  }
+  // A range scan on the primary key rather than LIKE, which would treat '%' and '_' in a SKU
+  // as wildcards and ignore case. The upper bound is the prefix followed by the byte 0xFF, which
+  // no UTF-8 text contains.
+  auto statement = m_db->cached(
+      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items "
+      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
+  std::string upper(prefix);
+  upper.push_back('\xFF');
+  statement->bind(1, prefix).bind(2, std::string_view(upper));
+  while (statement->step()) {
+    items.push_back(read_item(*statement));
+  }
+  return items;
+}
+
+void SqliteEventStore::history(const HistoryFilter& filter,
+                               const std::function<void(const RecordedEvent&)>& visit) {
+  if (!m_initialized) {
+    return;
+  }
+  std::string sql = "SELECT ";
+  sql += k_event_columns;
+  sql += " FROM events WHERE position > ?1";
+  if (filter.sku) {
+    sql += " AND sku = ?2";
+  }
+  if (filter.type) {
+    sql += " AND type = ?3";
+  }
+  // One item's events are in version order exactly when they are in position order; ordering by
+  // (sku, version) lets SQLite walk the unique index instead of sorting.
+  sql += filter.sku ? " ORDER BY sku, version" : " ORDER BY position";
+  if (filter.limit) {
+    sql += " LIMIT ?4";
+  }
+  Transaction transaction(*m_db, Transaction::Mode::read);
+  auto statement = m_db->cached(sql);
+  statement->bind(1, filter.after_position);
+  if (filter.sku) {
+    statement->bind(2, std::string_view(*filter.sku));
+  }
+  if (filter.type) {
+    statement->bind(3, std::string_view(*filter.type));
+  }
+  if (filter.limit) {
+    statement->bind(4, *filter.limit);
+  }
+  while (statement->step()) {
+    visit(read_event(*statement));
+  }
+}
+
+Head SqliteEventStore::head() {
+  if (!m_initialized) {
+    return {};
+  }
+  return read_head(*m_db);
+}
+
+Stats SqliteEventStore::stats() {
+  Stats stats;
+  std::error_code error;
+  const auto size = std::filesystem::file_size(m_path, error);
+  stats.file_bytes = error ? 0 : static_cast<std::int64_t>(size);
+  if (!m_initialized) {
+    return stats;
+  }
+  Transaction transaction(*m_db, Transaction::Mode::read);
+  stats.head = read_head(*m_db);
+  // Positions are gap-free from 1, so the head position is the number of events.
+  stats.events = stats.head.position;
+  const auto count = [&](const char* sql) {
+    auto statement = m_db->cached(sql);
+    return statement->step() ? statement->int64(0) : 0;
+  };
+  stats.items = count("SELECT count(*) FROM items");
+  stats.snapshots = count("SELECT count(*) FROM snapshots");
+  auto first = m_db->cached("SELECT recorded_at FROM events ORDER BY position LIMIT 1");
+  if (first->step()) {
+    stats.first_recorded_at = first->text(0);
+  }
+  stats.schema_version = m_db->pragma_int("user_version");
+  return stats;
+}
+
+}  // namespace inv::store
