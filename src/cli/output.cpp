@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <string_view>
 
@@ -400,6 +402,117 @@ void print_init(const Output& out, const std::string& path, bool created) {
   json += created ? "true" : "false";
   json += "}\n";
   write(out, json);
+}
+
+void print_verify_report(const Output& out, const app::VerifyReport& report) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    std::string text;
+    if (report.ok()) {
+      text = fmt::format("ok: {} events, {} items, head {}:{}\n", report.events, report.items,
+                         report.head.position, report.head.hash);
+    } else {
+      text = fmt::format("FAILED: {} problem{} in {} events (head {}:{})\n",
+                         report.problems_total, report.problems_total == 1 ? "" : "s",
+                         report.events, report.head.position, report.head.hash);
+      TextTable table({"POSITION", "KIND", "MESSAGE"}, {true, false, false});
+      for (const auto& problem : report.problems) {
+        table.add({std::to_string(problem.position), problem.kind, problem.message});
+      }
+      write(out, text);
+      table.flush(out);
+      if (report.problems_total > static_cast<std::int64_t>(report.problems.size())) {
+        write(out, fmt::format("... and {} more\n",
+                               report.problems_total -
+                                   static_cast<std::int64_t>(report.problems.size())));
+      }
+      return;
+    }
+    write(out, text);
+    return;
+  }
+  std::string json = "{\"ok\":";
+  json += report.ok() ? "true" : "false";
+  json += ",\"events\":";
+  append_json_int(json, report.events);
+  json += ",\"items\":";
+  append_json_int(json, report.items);
+  json += ",\"head\":{\"position\":";
+  append_json_int(json, report.head.position);
+  json += ",\"hash\":";
+  append_json_string(json, report.head.hash);
+  json += "},\"problems\":[";
+  for (std::size_t i = 0; i < report.problems.size(); ++i) {
+    const auto& problem = report.problems[i];
+    json += i == 0 ? "{\"position\":" : ",{\"position\":";
+    append_json_int(json, problem.position);
+    json += ",\"kind\":";
+    append_json_string(json, problem.kind);
+    json += ",\"message\":";
+    append_json_string(json, problem.message);
+    json += '}';
+  }
+  json += "],\"problems_total\":";
+  append_json_int(json, report.problems_total);
+  json += "}\n";
+  write(out, json);
+}
+
+void print_rebuild(const Output& out, const app::RebuildResult& result) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    write(out, fmt::format("rebuilt {} items and {} snapshots from {} events\n", result.items,
+                           result.snapshots, result.events));
+    return;
+  }
+  write(out, fmt::format("{{\"events\":{},\"items\":{},\"snapshots\":{}}}\n", result.events,
+                         result.items, result.snapshots));
+}
+
+void print_import(const Output& out, const app::ImportResult& result, bool dry_run) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::text) {
+    write(out, fmt::format("{}{} events; head is {}:{}\n",
+                           dry_run ? "dry run, nothing written: would import " : "imported ",
+                           result.events, result.head.position, result.head.hash));
+    return;
+  }
+  std::string json = "{\"imported\":";
+  append_json_int(json, result.events);
+  json += ",\"head\":{\"position\":";
+  append_json_int(json, result.head.position);
+  json += ",\"hash\":";
+  append_json_string(json, result.head.hash);
+  json += "},\"dry_run\":";
+  json += dry_run ? "true" : "false";
+  json += "}\n";
+  write(out, json);
+}
+
+app::Progress make_progress(const Output& out, const char* what) {
+  if (out.quiet || isatty(STDERR_FILENO) == 0) {
+    return nullptr;
+  }
+  return [what](std::int64_t done, std::int64_t total) {
+    const std::string line =
+        total > 0 ? fmt::format("\r{}: {} of {} events ({}%)", what, done, total,
+                                done * 100 / total)
+                  : fmt::format("\r{}: {} events", what, done);
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fflush(stderr);
+  };
+}
+
+void finish_progress(const Output& out) {
+  if (!out.quiet && isatty(STDERR_FILENO) != 0) {
+    std::fputs("\r\033[K", stderr);  // clear the progress line
+  }
 }
 
 struct EventPrinter::Table {

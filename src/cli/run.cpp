@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <array>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "inv/app/audit_service.hpp"
 #include "inv/app/command_service.hpp"
 #include "inv/app/query_service.hpp"
 #include "inv/cli/arguments.hpp"
@@ -19,6 +22,7 @@
 #include "inv/domain/events.hpp"
 #include "inv/error.hpp"
 #include "inv/store/sqlite_event_store.hpp"
+#include "inv/util/time.hpp"
 
 #ifndef INV_VERSION
 #define INV_VERSION "0.0.0"
@@ -116,6 +120,7 @@ struct WriteArguments {
   std::optional<std::string> ref;
   std::optional<std::string> note;
   std::optional<std::string> actor;
+  std::optional<std::string> idempotency_key;
 
   app::WriteOptions resolve() const {
     app::WriteOptions options;
@@ -126,6 +131,12 @@ struct WriteArguments {
     options.metadata.ref = optional_text(ref, "--ref");
     options.metadata.note = optional_text(note, "--note");
     options.metadata.actor = resolve_actor(optional_text(actor, "--actor"));
+    if (idempotency_key) {
+      options.metadata.idempotency_key = optional_text(idempotency_key, "--idempotency-key");
+      if (!options.metadata.idempotency_key) {
+        throw usage_error("--idempotency-key must not be empty");
+      }
+    }
     return options;
   }
 };
@@ -139,6 +150,9 @@ void add_write_options(CLI::App& sub, WriteArguments& args) {
   sub.add_option("--note", args.note, "Free-text note to record")->type_name("TEXT");
   sub.add_option("--actor", args.actor, "Who is acting (default: $INV_ACTOR, else login name)")
       ->type_name("NAME");
+  sub.add_option("--idempotency-key", args.idempotency_key,
+                 "Run at most once: a retry with the same key appends nothing")
+      ->type_name("K");
 }
 
 // Runs a write command built by `make` (which parses and checks the arguments first, so a bad
@@ -227,6 +241,17 @@ Action setup_complete(CLI::App& sub) {
 
 // ---- queries and maintenance ----------------------------------------------------------------
 
+// A TIME argument (SPEC §3) as the canonical UTC timestamp that recorded_at values compare with.
+std::string parse_time_argument(const std::string& text, std::string_view name) {
+  const auto instant = util::parse_time(text);
+  if (!instant) {
+    throw Error(ExitCode::usage, "invalid_time",
+                std::string(name) + " must be RFC 3339 (2026-11-28T06:15:14Z) or a date " +
+                    "(2026-12-31, meaning the end of that day, UTC); got '" + text + "'");
+  }
+  return util::format_rfc3339_micros(*instant);
+}
+
 Action setup_init(CLI::App&) {
   return [](Context& ctx) {
     ctx.require_format({}, "init");
@@ -236,22 +261,55 @@ Action setup_init(CLI::App&) {
 }
 
 Action setup_show(CLI::App& sub) {
-  auto sku = std::make_shared<std::string>();
-  sub.add_option("sku", *sku, "Item SKU")->required();
-  return [sku](Context& ctx) {
-    const std::string checked = checked_sku(*sku);
+  struct Arguments {
+    std::string sku;
+    std::optional<std::string> at_version, as_of;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("sku", args->sku, "Item SKU")->required();
+  auto* at_version = sub.add_option("--at-version", args->at_version,
+                                    "The state right after this version")
+                         ->type_name("V");
+  sub.add_option("--as-of", args->as_of, "The state at TIME (inclusive; RFC 3339 or a date)")
+      ->type_name("TIME")
+      ->excludes(at_version);
+  return [args](Context& ctx) {
+    const std::string sku = checked_sku(args->sku);
+    std::optional<std::int64_t> version;
+    std::optional<std::string> time;
+    if (args->at_version) {
+      version = parse_number(*args->at_version, "--at-version", NumberKind::positive);
+    }
+    if (args->as_of) {
+      time = parse_time_argument(*args->as_of, "--as-of");
+    }
     ctx.require_format({Format::ndjson, Format::csv}, "show");
     auto store = ctx.open(store::Access::read);
-    print_item(ctx.output(), app::QueryService(store).show(checked));
+    app::QueryService queries(store);
+    print_item(ctx.output(), version ? queries.show_at_version(sku, *version)
+                             : time  ? queries.show_as_of(sku, *time)
+                                     : queries.show(sku));
   };
 }
 
 Action setup_list(CLI::App& sub) {
-  auto prefix = std::make_shared<std::string>();
-  sub.add_option("--prefix", *prefix, "Only SKUs that start with P")->type_name("P");
-  return [prefix](Context& ctx) {
+  struct Arguments {
+    std::string prefix;
+    std::optional<std::string> as_of;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("--prefix", args->prefix, "Only SKUs that start with P")->type_name("P");
+  sub.add_option("--as-of", args->as_of, "The stock report at TIME (inclusive)")
+      ->type_name("TIME");
+  return [args](Context& ctx) {
+    std::optional<std::string> time;
+    if (args->as_of) {
+      time = parse_time_argument(*args->as_of, "--as-of");
+    }
     auto store = ctx.open(store::Access::read);
-    print_items(ctx.output(), app::QueryService(store).list(*prefix));
+    app::QueryService queries(store);
+    print_items(ctx.output(),
+                time ? queries.list_as_of(*time, args->prefix) : queries.list(args->prefix));
   };
 }
 
@@ -293,6 +351,104 @@ Action setup_history(CLI::App& sub) {
     app::QueryService(store).history(filter,
                                      [&](const store::RecordedEvent& e) { printer.print(e); });
     printer.finish();
+  };
+}
+
+Action setup_verify(CLI::App& sub) {
+  auto expect_head = std::make_shared<std::optional<std::string>>();
+  sub.add_option("--expect-head", *expect_head,
+                 "Also fail unless the head is exactly this (from 'inv head')")
+      ->type_name("POSITION:HASH");
+  return [expect_head](Context& ctx) {
+    std::optional<app::ExpectedHead> expected;
+    if (*expect_head) {
+      const std::string& text = **expect_head;
+      const auto colon = text.find(':');
+      if (colon == std::string::npos) {
+        throw usage_error("--expect-head must be POSITION:HASH, as 'inv head' prints it");
+      }
+      expected = app::ExpectedHead{
+          parse_number(std::string_view(text).substr(0, colon), "--expect-head position",
+                       NumberKind::count),
+          text.substr(colon + 1)};
+    }
+    ctx.require_format({}, "verify");
+    auto store = ctx.open(store::Access::read);
+    app::AuditService audit(store);
+    const app::VerifyReport report = audit.verify(expected, make_progress(ctx.output(), "verify"));
+    finish_progress(ctx.output());
+    print_verify_report(ctx.output(), report);
+    if (!report.ok()) {
+      throw Error(ExitCode::integrity, "verify_failed",
+                  "verify found " + std::to_string(report.problems_total) +
+                      " problem(s); the first is at position " +
+                      std::to_string(report.problems.front().position) + " (" +
+                      report.problems.front().kind + ")");
+    }
+  };
+}
+
+Action setup_rebuild(CLI::App&) {
+  return [](Context& ctx) {
+    ctx.require_format({}, "rebuild");
+    auto store = ctx.open(store::Access::write);
+    app::AuditService audit(store);
+    const app::RebuildResult result = audit.rebuild(make_progress(ctx.output(), "rebuild"));
+    finish_progress(ctx.output());
+    print_rebuild(ctx.output(), result);
+  };
+}
+
+Action setup_export(CLI::App& sub) {
+  auto since = std::make_shared<std::optional<std::string>>();
+  sub.add_option("--since", *since, "Only events after this position (exclusive)")
+      ->type_name("POSITION");
+  return [since](Context& ctx) {
+    store::HistoryFilter filter;
+    if (*since) {
+      filter.after_position = parse_number(**since, "--since", NumberKind::count);
+    }
+    ctx.require_format({Format::ndjson, Format::csv}, "export");
+    // An export is NDJSON whatever the format asks (SPEC §4), except CSV on request.
+    Output output = ctx.output();
+    if (output.format != Format::csv) {
+      output.format = Format::ndjson;
+    }
+    auto store = ctx.open(store::Access::read);
+    EventPrinter printer(output);
+    app::QueryService(store).history(filter,
+                                     [&](const store::RecordedEvent& e) { printer.print(e); });
+    printer.finish();
+  };
+}
+
+Action setup_import(CLI::App& sub) {
+  struct Arguments {
+    std::string file;
+    bool dry_run = false;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("file", args->file, "An 'inv export' stream, or - for stdin")->required();
+  sub.add_flag("--dry-run", args->dry_run, "Check everything, import nothing");
+  return [args](Context& ctx) {
+    ctx.require_format({}, "import");
+    std::ifstream file;
+    std::istream* input = &std::cin;
+    std::string source = "stdin";
+    if (args->file != "-") {
+      file.open(args->file, std::ios::binary);
+      if (!file) {
+        throw usage_error("cannot read '" + args->file + "'");
+      }
+      input = &file;
+      source = args->file;
+    }
+    auto store = ctx.open(args->dry_run ? store::Access::dry_run : store::Access::write);
+    app::AuditService audit(store);
+    const app::ImportResult result =
+        audit.import_events(*input, source, make_progress(ctx.output(), "import"), args->dry_run);
+    finish_progress(ctx.output());
+    print_import(ctx.output(), result, args->dry_run);
   };
 }
 
@@ -343,6 +499,14 @@ const std::array k_commands{
     CommandSpec{"history", "Show events in order", "inv history SKU-1 --limit 20",
                 &setup_history},
     CommandSpec{"head", "Print the last position and its hash", "inv head", &setup_head},
+    CommandSpec{"verify", "Check the whole log: chain, versions, read models",
+                "inv verify --expect-head 42:9f86d0...", &setup_verify},
+    CommandSpec{"export", "Write events as NDJSON, hashes included",
+                "inv export --since 100 > tail.ndjson", &setup_export},
+    CommandSpec{"import", "Load an export into an empty or continuing log",
+                "inv --db copy.db import tail.ndjson", &setup_import},
+    CommandSpec{"rebuild", "Recreate read models and snapshots from the log", "inv rebuild",
+                &setup_rebuild},
     CommandSpec{"stats", "Show database statistics", "inv stats", &setup_stats},
 };
 

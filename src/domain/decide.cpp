@@ -171,6 +171,45 @@ Item evolve(Item item, const Event& event) {
   return item;
 }
 
+bool is_outcome_of(const Command& command, const Event& event) {
+  return std::visit(
+      Overloaded{
+          [&](const CreateItem& c) {
+            const auto* e = std::get_if<ItemCreated>(&event);
+            return e && e->on_hand == c.on_hand && e->available == c.available.value_or(c.on_hand);
+          },
+          [&](const SetOnHand& c) {
+            // A count creates the item when it is absent, so either event can be its outcome.
+            if (const auto* created = std::get_if<ItemCreated>(&event)) {
+              return created->on_hand == c.on_hand && created->available == c.on_hand;
+            }
+            const auto* e = std::get_if<OnHandSet>(&event);
+            return e && e->on_hand == c.on_hand;
+          },
+          [&](const AdjustStock& c) {
+            const auto* e = std::get_if<StockAdjusted>(&event);
+            return e && e->delta == c.delta;
+          },
+          [&](const SetAvailable& c) {
+            const auto* e = std::get_if<AvailableSet>(&event);
+            return e && e->available == c.available;
+          },
+          [&](const ReserveStock& c) {
+            const auto* e = std::get_if<StockReserved>(&event);
+            return e && e->qty == c.qty;
+          },
+          [&](const ReleaseReservation& c) {
+            const auto* e = std::get_if<ReservationReleased>(&event);
+            return e && e->qty == c.qty;
+          },
+          [&](const CompleteReservation& c) {
+            const auto* e = std::get_if<ReservationCompleted>(&event);
+            return e && e->qty == c.qty;
+          },
+      },
+      command);
+}
+
 bool invariant_holds(const Item& item) {
   std::int64_t committed = 0;
   return item.reserved >= 0 && item.available >= 0 &&

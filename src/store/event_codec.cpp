@@ -57,31 +57,47 @@ std::string event_data_json(const domain::Event& event) {
   return out;
 }
 
-std::string canonical_json(const RecordedEvent& event) {
-  std::string out;
-  out.reserve(256 + event.data.size() + event.sku.size());
+void append_canonical_json(std::string& out, const CanonicalFields& f) {
+  const auto optional = [&](const std::optional<std::string_view>& value) {
+    if (value) {
+      util::append_json_string(out, *value);
+    } else {
+      out += "null";
+    }
+  };
   // Keys sorted: actor, data, idempotency_key, note, position, recorded_at, ref, sku, type, version.
   out += "{\"actor\":";
-  util::append_json_string(out, event.metadata.actor);
+  util::append_json_string(out, f.actor);
   out += ",\"data\":";
-  out += event.data;
+  out += f.data;
   out += ",\"idempotency_key\":";
-  util::append_json_string_or_null(out, event.metadata.idempotency_key);
+  optional(f.idempotency_key);
   out += ",\"note\":";
-  util::append_json_string_or_null(out, event.metadata.note);
+  optional(f.note);
   out += ",\"position\":";
-  util::append_json_int(out, event.position);
+  util::append_json_int(out, f.position);
   out += ",\"recorded_at\":";
-  util::append_json_string(out, event.recorded_at);
+  util::append_json_string(out, f.recorded_at);
   out += ",\"ref\":";
-  util::append_json_string_or_null(out, event.metadata.ref);
+  optional(f.ref);
   out += ",\"sku\":";
-  util::append_json_string(out, event.sku);
+  util::append_json_string(out, f.sku);
   out += ",\"type\":";
-  util::append_json_string(out, event.type());
+  util::append_json_string(out, f.type);
   out += ",\"version\":";
-  util::append_json_int(out, event.version);
+  util::append_json_int(out, f.version);
   out += '}';
+}
+
+std::string canonical_json(const RecordedEvent& event) {
+  const auto view = [](const std::optional<std::string>& value) {
+    return value ? std::optional<std::string_view>(*value) : std::nullopt;
+  };
+  std::string out;
+  out.reserve(256 + event.data.size() + event.sku.size());
+  append_canonical_json(out, {event.position, event.sku, event.version, event.type(), event.data,
+                              event.recorded_at, event.metadata.actor, view(event.metadata.ref),
+                              view(event.metadata.note), view(event.metadata.idempotency_key)});
   return out;
 }
 

@@ -64,6 +64,178 @@ Head read_head(Database& db) {
   return head;
 }
 
+
+std::optional<std::int64_t> optional_int(const Statement& row, int column) {
+  return row.is_null(column) ? std::nullopt : std::optional<std::int64_t>(row.int64(column));
+}
+
+std::optional<std::string_view> optional_view(const Statement& row, int column) {
+  return row.is_null(column) ? std::nullopt : std::optional<std::string_view>(row.text(column));
+}
+
+void scan_log_rows(Database& db, std::int64_t after_position,
+                   const std::function<void(const StoredEventView&)>& visit) {
+  auto row = db.cached(std::string("SELECT ") + std::string(k_event_columns) +
+                       " FROM events WHERE position > ? ORDER BY position");
+  row->bind(1, after_position);
+  StoredEventView view;
+  while (row->step()) {
+    view.position = row->int64(0);
+    view.sku = row->text(1);
+    view.version = row->int64(2);
+    view.type = row->text(3);
+    view.data = row->text(4);
+    view.recorded_at = row->text(5);
+    view.actor = row->text(6);
+    view.ref = optional_view(*row, 7);
+    view.note = optional_view(*row, 8);
+    view.idempotency_key = optional_view(*row, 9);
+    view.prev_hash = row->text(10);
+    view.hash = row->text(11);
+    view.qty = optional_int(*row, 12);
+    view.on_hand = optional_int(*row, 13);
+    view.available = optional_int(*row, 14);
+    view.previous = optional_int(*row, 15);
+    visit(view);
+  }
+}
+
+std::vector<domain::Item> read_model_rows(Database& db) {
+  std::vector<domain::Item> items;
+  auto row = db.cached("SELECT sku, on_hand, reserved, available, version, updated_at FROM items "
+                       "ORDER BY sku");
+  while (row->step()) {
+    items.push_back(read_item(*row));
+  }
+  return items;
+}
+
+std::vector<Snapshot> snapshot_rows(Database& db) {
+  std::vector<Snapshot> snapshots;
+  auto row = db.cached("SELECT sku, on_hand, reserved, available, version, updated_at, position "
+                       "FROM snapshots ORDER BY sku, version");
+  while (row->step()) {
+    snapshots.push_back({read_item(*row), row->int64(6)});
+  }
+  return snapshots;
+}
+
+std::optional<domain::Item> find_item_row(Database& db, std::string_view sku) {
+  auto row = db.cached(
+      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items WHERE sku = ?");
+  row->bind(1, sku);
+  if (row->step()) {
+    return read_item(*row);
+  }
+  return std::nullopt;
+}
+
+// The state after `sku`'s event at `version`: the nearest snapshot at or below it, then the
+// events after the snapshot, folded from their typed columns.
+std::optional<domain::Item> state_at_version(Database& db, std::string_view sku,
+                                             std::int64_t version) {
+  domain::Item item;
+  item.sku = sku;
+  {
+    auto snapshot = db.cached(
+        "SELECT sku, on_hand, reserved, available, version, updated_at FROM snapshots "
+        "WHERE sku = ? AND version <= ? ORDER BY version DESC LIMIT 1");
+    snapshot->bind(1, sku).bind(2, version);
+    if (snapshot->step()) {
+      item = read_item(*snapshot);
+    }
+  }
+  auto row = db.cached(
+      "SELECT version, type, qty, on_hand, available, previous, recorded_at, position FROM events "
+      "WHERE sku = ? AND version > ? AND version <= ? ORDER BY version");
+  row->bind(1, sku).bind(2, item.version).bind(3, version);
+  while (row->step()) {
+    const auto event = event_from_columns(row->text(1), row->int64(2), row->int64(3),
+                                          row->int64(4), row->int64(5));
+    if (!event || row->int64(0) != item.version + 1) {
+      throw Error(ExitCode::integrity, "damaged_log",
+                  "the log of '" + std::string(sku) + "' is damaged at position " +
+                      std::to_string(row->int64(7)) + "; run 'inv verify'");
+    }
+    item = domain::evolve(std::move(item), *event);
+    item.updated_at = row->text(6);
+  }
+  if (item.version != version) {
+    return std::nullopt;
+  }
+  return item;
+}
+
+// The recorded_at of `sku`'s event at `version` (empty if there is none).
+std::string recorded_at_of(Database& db, std::string_view sku, std::int64_t version) {
+  auto row = db.cached("SELECT recorded_at FROM events WHERE sku = ? AND version = ?");
+  row->bind(1, sku).bind(2, version);
+  return row->step() ? std::string(row->text(0)) : std::string();
+}
+
+// The last version of `sku` recorded at or before `time` (0 if none), by binary search: recorded_at
+// never decreases along positions, so it never decreases along an item's versions either.
+std::int64_t last_version_at(Database& db, std::string_view sku, std::int64_t current_version,
+                             std::string_view time) {
+  std::int64_t low = 0;  // invariant: version `low` is at or before `time` (0: before the item)
+  std::int64_t high = current_version;
+  while (low < high) {
+    const std::int64_t middle = low + (high - low + 1) / 2;
+    if (recorded_at_of(db, sku, middle) <= time) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return low;
+}
+
+std::optional<domain::Item> state_as_of(Database& db, std::string_view sku, std::string_view time) {
+  const auto current = find_item_row(db, sku);
+  if (!current) {
+    return std::nullopt;
+  }
+  const std::int64_t version = last_version_at(db, sku, current->version, time);
+  if (version == 0) {
+    return std::nullopt;
+  }
+  return state_at_version(db, sku, version);
+}
+
+std::vector<domain::Item> items_with_prefix(Database& db, std::string_view prefix) {
+  // A range scan on the primary key rather than LIKE, which would treat '%' and '_' in a SKU
+  // as wildcards and ignore case. The upper bound is the prefix followed by the byte 0xFF, which
+  // no UTF-8 text contains.
+  std::vector<domain::Item> items;
+  auto row = db.cached(
+      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items "
+      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
+  std::string upper(prefix);
+  upper.push_back('\xFF');
+  row->bind(1, prefix).bind(2, std::string_view(upper));
+  while (row->step()) {
+    items.push_back(read_item(*row));
+  }
+  return items;
+}
+
+class SqliteReadSession final : public ReadSession {
+ public:
+  explicit SqliteReadSession(Database& db) : m_db(db), m_transaction(db, Transaction::Mode::read) {}
+
+  void scan_log(std::int64_t after_position,
+                const std::function<void(const StoredEventView&)>& visit) override {
+    scan_log_rows(m_db, after_position, visit);
+  }
+  std::vector<domain::Item> read_model() override { return read_model_rows(m_db); }
+  std::vector<Snapshot> snapshots() override { return snapshot_rows(m_db); }
+  Head head() override { return read_head(m_db); }
+
+ private:
+  Database& m_db;
+  Transaction m_transaction;
+};
+
 Error missing_database(const std::filesystem::path& path) {
   return Error(ExitCode::not_found, "database_not_found",
                "no inv database at '" + path.string() +
@@ -75,23 +247,67 @@ class SqliteWriteSession final : public WriteSession {
   explicit SqliteWriteSession(Database& db) : m_db(db), m_transaction(db, Transaction::Mode::write) {}
 
   domain::Item load(std::string_view sku) override {
-    auto statement = m_db.cached(
-        "SELECT sku, on_hand, reserved, available, version, updated_at FROM items WHERE sku = ?");
-    statement->bind(1, sku);
-    if (statement->step()) {
-      return read_item(*statement);
+    if (auto item = find_item_row(m_db, sku)) {
+      return *item;
     }
     domain::Item item;
     item.sku = sku;
     return item;
   }
 
-  std::vector<RecordedEvent> append(const domain::Item& item,
-                                    const std::vector<domain::Event>& events,
-                                    const EventMetadata& metadata) override {
+  void scan_log(std::int64_t after_position,
+                const std::function<void(const StoredEventView&)>& visit) override {
+    scan_log_rows(m_db, after_position, visit);
+  }
+  std::vector<domain::Item> read_model() override { return read_model_rows(m_db); }
+  std::vector<Snapshot> snapshots() override { return snapshot_rows(m_db); }
+  Head head() override {
     if (!m_head) {
       m_head = read_head(m_db);
     }
+    return *m_head;
+  }
+
+  void append_recorded(const RecordedEvent& event, const domain::Item& item_after) override {
+    insert_event(event);
+    if (item_after.version % k_snapshot_interval == 0) {
+      insert_snapshot(item_after, event.position);
+    }
+    upsert_item(item_after);
+    m_head = Head{event.position, event.hash, event.recorded_at};
+  }
+
+  std::vector<RecordedEvent> find_by_idempotency_key(std::string_view key) override {
+    std::vector<RecordedEvent> events;
+    auto row = m_db.cached(std::string("SELECT ") + std::string(k_event_columns) +
+                           " FROM events WHERE idempotency_key = ? ORDER BY position");
+    row->bind(1, key);
+    while (row->step()) {
+      events.push_back(read_event(*row));
+    }
+    return events;
+  }
+
+  std::optional<domain::Item> item_at_version(std::string_view sku,
+                                              std::int64_t version) override {
+    return state_at_version(m_db, sku, version);
+  }
+
+  void replace_read_models(const std::vector<domain::Item>& items,
+                           const std::vector<Snapshot>& snapshots) override {
+    m_db.execute("DELETE FROM items; DELETE FROM snapshots;");
+    for (const domain::Item& item : items) {
+      upsert_item(item);
+    }
+    for (const Snapshot& snapshot : snapshots) {
+      insert_snapshot(snapshot.item, snapshot.position);
+    }
+  }
+
+  std::vector<RecordedEvent> append(const domain::Item& item,
+                                    const std::vector<domain::Event>& events,
+                                    const EventMetadata& metadata) override {
+    head();
     // recorded_at never goes backwards along positions, even if the clock does, so that
     // "events at or before TIME" is always a prefix of the log.
     std::string now = util::format_rfc3339_micros(util::now_micros());
@@ -255,37 +471,68 @@ std::unique_ptr<WriteSession> SqliteEventStore::begin_write() {
   return std::make_unique<SqliteWriteSession>(*m_db);
 }
 
+std::unique_ptr<ReadSession> SqliteEventStore::begin_read() {
+  if (!m_initialized) {
+    // An empty file opened for reading: answer as an empty log, from an empty in-memory schema.
+    m_db = std::make_unique<Database>(":memory:", OpenMode::create, m_db->busy_timeout_ms());
+    create_or_migrate(*m_db, ":memory:");
+    m_initialized = true;
+  }
+  return std::make_unique<SqliteReadSession>(*m_db);
+}
+
 std::optional<domain::Item> SqliteEventStore::find_item(std::string_view sku) {
   if (!m_initialized) {
     return std::nullopt;
   }
-  auto statement = m_db->cached(
-      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items WHERE sku = ?");
-  statement->bind(1, sku);
-  if (statement->step()) {
-    return read_item(*statement);
-  }
-  return std::nullopt;
+  return find_item_row(*m_db, sku);
 }
 
-std::vector<domain::Item> SqliteEventStore::list_items(std::string_view prefix) {
+std::optional<domain::Item> SqliteEventStore::item_at_version(std::string_view sku,
+                                                              std::int64_t version) {
+  if (!m_initialized) {
+    return std::nullopt;
+  }
+  Transaction transaction(*m_db, Transaction::Mode::read);
+  return state_at_version(*m_db, sku, version);
+}
+
+std::optional<domain::Item> SqliteEventStore::item_as_of(std::string_view sku,
+                                                         std::string_view time) {
+  if (!m_initialized) {
+    return std::nullopt;
+  }
+  Transaction transaction(*m_db, Transaction::Mode::read);
+  return state_as_of(*m_db, sku, time);
+}
+
+std::vector<domain::Item> SqliteEventStore::list_as_of(std::string_view time,
+                                                       std::string_view prefix) {
   std::vector<domain::Item> items;
   if (!m_initialized) {
     return items;
   }
-  // A range scan on the primary key rather than LIKE, which would treat '%' and '_' in a SKU
-  // as wildcards and ignore case. The upper bound is the prefix followed by the byte 0xFF, which
-  // no UTF-8 text contains.
-  auto statement = m_db->cached(
-      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items "
-      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
-  std::string upper(prefix);
-  upper.push_back('\xFF');
-  statement->bind(1, prefix).bind(2, std::string_view(upper));
-  while (statement->step()) {
-    items.push_back(read_item(*statement));
+  // Per item: a binary search for its last version at `time`, then a fold from the nearest
+  // snapshot. Costs O(items * log(versions)), never a replay of the whole log.
+  Transaction transaction(*m_db, Transaction::Mode::read);
+  for (const domain::Item& current : items_with_prefix(*m_db, prefix)) {
+    const std::int64_t version = last_version_at(*m_db, current.sku, current.version, time);
+    if (version == current.version) {
+      items.push_back(current);
+    } else if (version > 0) {
+      if (auto item = state_at_version(*m_db, current.sku, version)) {
+        items.push_back(std::move(*item));
+      }
+    }
   }
   return items;
+}
+
+std::vector<domain::Item> SqliteEventStore::list_items(std::string_view prefix) {
+  if (!m_initialized) {
+    return {};
+  }
+  return items_with_prefix(*m_db, prefix);
 }
 
 void SqliteEventStore::history(const HistoryFilter& filter,

@@ -29,8 +29,10 @@ class CommandService {
  public:
   explicit CommandService(store::EventStore& store) : m_store(store) {}
 
-  // Runs `command` in one transaction. Checks, in order (SPEC §7): --expect-version, existence of
-  // the item, the business rules. Throws inv::Error with the exit code of the first failed check;
+  // Runs `command` in one transaction. Checks, in order (SPEC §7): the idempotency key (a command
+  // already committed with it is reported again with duplicate = true, and nothing is appended;
+  // the key with another command is a conflict), --expect-version, existence of the item, the
+  // business rules. Throws inv::Error with the exit code of the first failed check;
   // nothing is appended then.
   WriteResult execute(const domain::Command& command, const WriteOptions& options);
 

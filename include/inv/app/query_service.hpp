@@ -17,8 +17,19 @@ class QueryService {
   // The current state of `sku`. Throws inv::Error (not_found) for an unknown SKU.
   domain::Item show(std::string_view sku);
 
+  // The state of `sku` right after its event at `version`. Throws inv::Error (not_found) for an
+  // unknown SKU or a version beyond the item's.
+  domain::Item show_at_version(std::string_view sku, std::int64_t version);
+
+  // The state of `sku` as of `time` (canonical RFC 3339 UTC with microseconds), counting events
+  // recorded at or before it. Throws inv::Error (not_found) if the item did not exist then.
+  domain::Item show_as_of(std::string_view sku, std::string_view time);
+
   // Every item whose SKU starts with `prefix`, in byte order of SKU.
   std::vector<domain::Item> list(std::string_view prefix);
+
+  // Every item that existed at `time`, as it was then, in byte order of SKU.
+  std::vector<domain::Item> list_as_of(std::string_view time, std::string_view prefix);
 
   // Visits the events matching `filter` in position order. Throws inv::Error (not_found) when
   // the filter names a SKU that has no events.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "inv/app/audit_service.hpp"
 #include "inv/app/command_service.hpp"
 #include "inv/domain/item.hpp"
 #include "inv/error.hpp"
@@ -28,6 +29,15 @@ void print_write_result(const Output& out, const app::WriteResult& result);
 void print_head(const Output& out, const store::Head& head);
 void print_stats(const Output& out, const store::Stats& stats, const std::string& path);
 void print_init(const Output& out, const std::string& path, bool created);
+
+void print_verify_report(const Output& out, const app::VerifyReport& report);
+void print_rebuild(const Output& out, const app::RebuildResult& result);
+void print_import(const Output& out, const app::ImportResult& result, bool dry_run);
+
+// A progress reporter for long work (`what` names it): draws on stderr only when stderr is a
+// terminal and output is not quiet; otherwise does nothing. Call finish_progress() after.
+app::Progress make_progress(const Output& out, const char* what);
+void finish_progress(const Output& out);
 
 // Streams events as they are visited: a JSON array, NDJSON lines, CSV rows or a text table.
 class EventPrinter {

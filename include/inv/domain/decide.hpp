@@ -18,6 +18,10 @@ std::vector<Event> decide(const Command& command, const Item& item);
 // Increments the version; leaves updated_at to the caller, who knows when the event was recorded.
 Item evolve(Item item, const Event& event);
 
+// True if `event` is what `command` appends to an item when it succeeds: the same kind of
+// command with the same quantities. Used to recognise a retried command by its idempotency key.
+bool is_outcome_of(const Command& command, const Event& event);
+
 // True if the item's invariant holds: 0 <= reserved, 0 <= available, reserved + available <= on_hand.
 bool invariant_holds(const Item& item);
 

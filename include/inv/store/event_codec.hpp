@@ -14,9 +14,23 @@ namespace inv::store {
 // e.g. {"available":10,"on_hand":10}.
 std::string event_data_json(const domain::Event& event);
 
-// The canonical JSON object of the event's fields position, sku, version, type, data,
+// The hashed fields of an event, as views (no copies: verify runs this for every stored row).
+struct CanonicalFields {
+  std::int64_t position = 0;
+  std::string_view sku;
+  std::int64_t version = 0;
+  std::string_view type;
+  std::string_view data;  // must already be canonical JSON
+  std::string_view recorded_at;
+  std::string_view actor;
+  std::optional<std::string_view> ref, note, idempotency_key;
+};
+
+// Appends the canonical JSON object of the event's fields position, sku, version, type, data,
 // recorded_at, actor, ref, note, idempotency_key (absent ones as null), keys sorted.
-// `event.data` must already be canonical.
+void append_canonical_json(std::string& out, const CanonicalFields& fields);
+
+// The canonical JSON of a recorded event (see append_canonical_json).
 std::string canonical_json(const RecordedEvent& event);
 
 // Lowercase hex SHA-256 of the ASCII prev_hash followed by the canonical JSON.

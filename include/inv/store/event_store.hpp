@@ -69,11 +69,48 @@ struct Stats {
   std::int64_t file_bytes = 0;
 };
 
+// A stored event row exactly as it is, parsed and checked for nothing: what verify looks at.
+// The views are valid only during the visit.
+struct StoredEventView {
+  std::int64_t position = 0;
+  std::string_view sku;
+  std::int64_t version = 0;
+  std::string_view type;
+  std::string_view data;
+  std::string_view recorded_at;
+  std::string_view actor;
+  std::optional<std::string_view> ref, note, idempotency_key;
+  std::string_view prev_hash;
+  std::string_view hash;
+  std::optional<std::int64_t> qty, on_hand, available, previous;  // the typed columns
+};
+
+// An item's state stored at one of its versions.
+struct Snapshot {
+  domain::Item item;  // item.version is the snapshot's version
+  std::int64_t position = 0;
+  friend bool operator==(const Snapshot&, const Snapshot&) = default;
+};
+
+// One consistent view of the database (a read transaction).
+class ReadSession {
+ public:
+  virtual ~ReadSession() = default;
+
+  // Calls `visit` for every stored event row after `after_position`, in position order.
+  virtual void scan_log(std::int64_t after_position,
+                        const std::function<void(const StoredEventView&)>& visit) = 0;
+  // Every row of the read model, in SKU order.
+  virtual std::vector<domain::Item> read_model() = 0;
+  // Every stored snapshot, in (SKU, version) order.
+  virtual std::vector<Snapshot> snapshots() = 0;
+  virtual Head head() = 0;
+};
+
 // One write transaction, holding the write lock from start to commit. Destroying it without
 // commit() rolls everything back.
-class WriteSession {
+class WriteSession : public ReadSession {
  public:
-  virtual ~WriteSession() = default;
 
   // The current state of `sku` from the read model (version 0 if the item does not exist).
   virtual domain::Item load(std::string_view sku) = 0;
@@ -84,6 +121,21 @@ class WriteSession {
   virtual std::vector<RecordedEvent> append(const domain::Item& item,
                                             const std::vector<domain::Event>& events,
                                             const EventMetadata& metadata) = 0;
+
+  // Appends an event that was recorded elsewhere (import), with its own time, metadata and
+  // hashes, at the next position. The caller has checked that it continues this log.
+  virtual void append_recorded(const RecordedEvent& event, const domain::Item& item_after) = 0;
+
+  // The events of the command that was committed with idempotency key `key` (empty if none).
+  virtual std::vector<RecordedEvent> find_by_idempotency_key(std::string_view key) = 0;
+
+  // The state of `sku` right after its event at `version`, from the nearest snapshot.
+  virtual std::optional<domain::Item> item_at_version(std::string_view sku,
+                                                      std::int64_t version) = 0;
+
+  // Replaces the read model and the snapshots with `items` and `snapshots` (rebuild).
+  virtual void replace_read_models(const std::vector<domain::Item>& items,
+                                   const std::vector<Snapshot>& snapshots) = 0;
 
   // Makes everything appended durable (synchronous=FULL), then releases the lock.
   virtual void commit() = 0;
@@ -96,8 +148,23 @@ class EventStore {
   // Starts a write transaction: waits up to the busy timeout for the lock, else storage error.
   virtual std::unique_ptr<WriteSession> begin_write() = 0;
 
+  // Starts a read transaction: a consistent view until it is destroyed.
+  virtual std::unique_ptr<ReadSession> begin_read() = 0;
+
   // Current state of one item, or nullopt if it does not exist.
   virtual std::optional<domain::Item> find_item(std::string_view sku) = 0;
+
+  // The state of `sku` right after its event at `version` (nullopt if it has no such version),
+  // folded from the nearest earlier snapshot.
+  virtual std::optional<domain::Item> item_at_version(std::string_view sku,
+                                                      std::int64_t version) = 0;
+
+  // The state of `sku` after its last event recorded at or before `time` (RFC 3339, UTC,
+  // microseconds), or nullopt if it did not exist yet. Folds from the nearest earlier snapshot.
+  virtual std::optional<domain::Item> item_as_of(std::string_view sku, std::string_view time) = 0;
+
+  // The state of every item that existed at `time`, whose SKU starts with `prefix`, in SKU order.
+  virtual std::vector<domain::Item> list_as_of(std::string_view time, std::string_view prefix) = 0;
 
   // Current state of every item whose SKU starts with `prefix`, in byte order of SKU.
   virtual std::vector<domain::Item> list_items(std::string_view prefix) = 0;

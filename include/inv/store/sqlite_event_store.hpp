@@ -24,7 +24,11 @@ class SqliteEventStore final : public EventStore {
   SqliteEventStore(const std::filesystem::path& path, Access access, int wait_ms);
 
   std::unique_ptr<WriteSession> begin_write() override;
+  std::unique_ptr<ReadSession> begin_read() override;
   std::optional<domain::Item> find_item(std::string_view sku) override;
+  std::optional<domain::Item> item_at_version(std::string_view sku, std::int64_t version) override;
+  std::optional<domain::Item> item_as_of(std::string_view sku, std::string_view time) override;
+  std::vector<domain::Item> list_as_of(std::string_view time, std::string_view prefix) override;
   std::vector<domain::Item> list_items(std::string_view prefix) override;
   void history(const HistoryFilter& filter,
                const std::function<void(const RecordedEvent&)>& visit) override;
