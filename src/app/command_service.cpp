@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "inv/app/batch.hpp"
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 
@@ -53,33 +54,133 @@ std::optional<WriteResult> find_duplicate(store::WriteSession& session,
   return result;
 }
 
-}  // namespace
 
-WriteResult CommandService::execute(const domain::Command& command, const WriteOptions& options) {
-  auto session = m_store.begin_write();
+// Runs one command inside `session` without committing.
+WriteResult execute_in(store::WriteSession& session, const domain::Command& command,
+                       const WriteOptions& options) {
   // Order of checks (SPEC §7): idempotency key, --expect-version, existence, business rules.
-  if (options.metadata.idempotency_key) {
-    if (auto duplicate = find_duplicate(*session, command, options.metadata)) {
+  if (options.metadata.idempotency_key && !options.key_checked_by_batch) {
+    if (auto duplicate = find_duplicate(session, command, options.metadata)) {
       duplicate->dry_run = options.dry_run;
       return std::move(*duplicate);
     }
   }
-  domain::Item item = session->load(domain::sku_of(command));
+  domain::Item item = session.load(domain::sku_of(command));
   if (options.expect_version) {
     check_expected_version(item, *options.expect_version);
   }
   const std::vector<domain::Event> events = domain::decide(command, item);
 
   WriteResult result;
-  result.events = session->append(item, events, options.metadata);
+  result.events = session.append(item, events, options.metadata);
   for (const store::RecordedEvent& recorded : result.events) {
     item = domain::evolve(std::move(item), recorded.event);
     item.updated_at = recorded.recorded_at;
   }
   result.item = std::move(item);
   result.dry_run = options.dry_run;
-  if (!options.dry_run) {
+  return result;
+}
+
+Error at_line(const std::string& source, const BatchLine& line, const Error& error) {
+  return Error(error.exit_code(), error.code(),
+               source + ":" + std::to_string(line.line_number) + ": " + error.what());
+}
+
+WriteOptions line_options(const BatchLine& line, const BatchOptions& batch) {
+  WriteOptions options;
+  options.expect_version = line.expect_version;
+  options.dry_run = batch.dry_run;
+  options.metadata.actor = batch.actor;
+  options.metadata.ref = line.ref;
+  options.metadata.note = line.note;
+  options.metadata.idempotency_key = batch.idempotency_key ? batch.idempotency_key
+                                                           : line.idempotency_key;
+  options.key_checked_by_batch = batch.idempotency_key.has_value();
+  return options;
+}
+
+}  // namespace
+
+WriteResult CommandService::execute(const domain::Command& command, const WriteOptions& options) {
+  auto session = m_store.begin_write();
+  WriteResult result = execute_in(*session, command, options);
+  if (!options.dry_run && !result.duplicate) {
     session->commit();
+  }
+  return result;
+}
+
+BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& options,
+                                  const LineOutcome& outcome) {
+  auto session = m_store.begin_write();
+  BatchResult result;
+  result.dry_run = options.dry_run;
+
+  std::vector<store::RecordedEvent> original;
+  if (options.idempotency_key) {
+    original = session->find_by_idempotency_key(*options.idempotency_key);
+  }
+  const bool rerun = !original.empty();
+  std::vector<std::pair<BatchLine, WriteResult>> outcomes;
+  while (std::optional<BatchLine> line = reader.next()) {
+    if (options.idempotency_key && line->idempotency_key) {
+      throw at_line(options.source, *line,
+                    usage_error("a line cannot have its own idempotency_key in a batch run with "
+                                "--idempotency-key"));
+    }
+    ++result.commands;
+    if (rerun) {
+      // The same batch is the same commands in the same order, each matching what it appended.
+      const auto index = static_cast<std::size_t>(result.commands - 1);
+      const bool same = index < original.size() &&
+                        original[index].sku == domain::sku_of(line->command) &&
+                        original[index].metadata.ref == line->ref &&
+                        domain::is_outcome_of(line->command, original[index].event);
+      if (!same) {
+        throw Error(ExitCode::conflict, "idempotency_conflict",
+                    "idempotency key '" + *options.idempotency_key +
+                        "' was already used for another batch (line " +
+                        std::to_string(line->line_number) + " differs)");
+      }
+      if (outcome) {
+        WriteResult replayed;
+        const store::RecordedEvent& event = original[index];
+        auto item = session->item_at_version(event.sku, event.version);
+        replayed.item = item.value_or(domain::Item{});
+        replayed.events = {event};
+        replayed.duplicate = true;
+        replayed.dry_run = options.dry_run;
+        outcomes.emplace_back(std::move(*line), std::move(replayed));
+      }
+      continue;
+    }
+    try {
+      WriteResult done = execute_in(*session, line->command, line_options(*line, options));
+      result.events += static_cast<std::int64_t>(done.events.size());
+      if (outcome) {
+        outcomes.emplace_back(std::move(*line), std::move(done));
+      }
+    } catch (const Error& error) {
+      throw at_line(options.source, *line, error);
+    }
+  }
+  if (rerun) {
+    if (static_cast<std::size_t>(result.commands) != original.size()) {
+      throw Error(ExitCode::conflict, "idempotency_conflict",
+                  "idempotency key '" + *options.idempotency_key +
+                      "' was already used for another batch (" +
+                      std::to_string(original.size()) + " commands, this one has " +
+                      std::to_string(result.commands) + ")");
+    }
+    result.duplicate = true;
+  }
+  result.head = session->head();
+  if (!options.dry_run && !rerun) {
+    session->commit();
+  }
+  for (const auto& [line, done] : outcomes) {
+    outcome(line, done);
   }
   return result;
 }

@@ -290,22 +290,32 @@ void print_items(const Output& out, const std::vector<domain::Item>& items) {
   write(out, text);
 }
 
+std::string write_result_json(const app::WriteResult& result, std::int64_t line) {
+  std::string json = "{";
+  if (line > 0) {
+    json += "\"line\":";
+    append_json_int(json, line);
+    json += ',';
+  }
+  json += "\"item\":" + item_json(result.item) + ",\"events\":[";
+  for (std::size_t i = 0; i < result.events.size(); ++i) {
+    json += i == 0 ? "" : ",";
+    json += event_json(result.events[i]);
+  }
+  json += "],\"dry_run\":";
+  json += result.dry_run ? "true" : "false";
+  json += ",\"duplicate\":";
+  json += result.duplicate ? "true" : "false";
+  json += "}";
+  return json;
+}
+
 void print_write_result(const Output& out, const app::WriteResult& result) {
   if (out.quiet) {
     return;
   }
   if (out.format != Format::text) {
-    std::string json = "{\"item\":" + item_json(result.item) + ",\"events\":[";
-    for (std::size_t i = 0; i < result.events.size(); ++i) {
-      json += i == 0 ? "" : ",";
-      json += event_json(result.events[i]);
-    }
-    json += "],\"dry_run\":";
-    json += result.dry_run ? "true" : "false";
-    json += ",\"duplicate\":";
-    json += result.duplicate ? "true" : "false";
-    json += "}\n";
-    write(out, json);
+    write(out, write_result_json(result, 0) + "\n");
     return;
   }
   std::string what;
@@ -323,6 +333,54 @@ void print_write_result(const Output& out, const app::WriteResult& result) {
     line = "already done, nothing written: " + line;
   }
   write(out, line + "\n");
+}
+
+void print_batch_result(const Output& out, const app::BatchResult& result,
+                        const std::vector<std::string>& line_outcomes) {
+  if (out.quiet) {
+    return;
+  }
+  if (out.format == Format::ndjson) {
+    std::string text;
+    for (const auto& outcome : line_outcomes) {
+      text += outcome + "\n";
+    }
+    write(out, text);
+    return;
+  }
+  if (out.format == Format::json) {
+    std::string json = "{\"commands\":";
+    append_json_int(json, result.commands);
+    json += ",\"events\":";
+    append_json_int(json, result.events);
+    json += ",\"dry_run\":";
+    json += result.dry_run ? "true" : "false";
+    json += ",\"duplicate\":";
+    json += result.duplicate ? "true" : "false";
+    json += ",\"head\":{\"position\":";
+    append_json_int(json, result.head.position);
+    json += ",\"hash\":";
+    append_json_string(json, result.head.hash);
+    json += "},\"results\":[";
+    for (std::size_t i = 0; i < line_outcomes.size(); ++i) {
+      json += i == 0 ? "" : ",";
+      json += line_outcomes[i];
+    }
+    json += "]}\n";
+    write(out, json);
+    return;
+  }
+  std::string text;
+  if (result.duplicate) {
+    text = fmt::format("already done, nothing written: the batch of {} commands was applied before\n",
+                       result.commands);
+  } else {
+    text = fmt::format("{}{} command{}, {} event{}; head {}:{}\n",
+                       result.dry_run ? "dry run, nothing written: would apply " : "applied ",
+                       result.commands, result.commands == 1 ? "" : "s", result.events,
+                       result.events == 1 ? "" : "s", result.head.position, result.head.hash);
+  }
+  write(out, text);
 }
 
 void print_head(const Output& out, const store::Head& head) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "inv/app/audit_service.hpp"
+#include "inv/app/batch.hpp"
 #include "inv/app/command_service.hpp"
 #include "inv/app/query_service.hpp"
 #include "inv/cli/arguments.hpp"
@@ -250,6 +251,66 @@ std::string parse_time_argument(const std::string& text, std::string_view name) 
                     "(2026-12-31, meaning the end of that day, UTC); got '" + text + "'");
   }
   return util::format_rfc3339_micros(*instant);
+}
+
+Action setup_apply(CLI::App& sub) {
+  struct Arguments {
+    std::string file = "-";
+    std::string input = "ndjson";
+    bool dry_run = false;
+    std::optional<std::string> actor, idempotency_key;
+  };
+  auto args = std::make_shared<Arguments>();
+  sub.add_option("file", args->file, "Batch file, or - for stdin (the default)");
+  sub.add_option("--input", args->input, "Batch format: ndjson (default) or csv")
+      ->type_name("FORMAT");
+  sub.add_flag("--dry-run", args->dry_run, "Check every line, write nothing");
+  sub.add_option("--actor", args->actor, "Who is acting (default: $INV_ACTOR, else login name)")
+      ->type_name("NAME");
+  sub.add_option("--idempotency-key", args->idempotency_key,
+                 "Run the whole batch at most once")
+      ->type_name("K");
+  return [args](Context& ctx) {
+    app::BatchFormat format = app::BatchFormat::ndjson;
+    if (args->input == "csv") {
+      format = app::BatchFormat::csv;
+    } else if (args->input != "ndjson") {
+      throw usage_error("--input must be ndjson or csv; got '" + args->input + "'");
+    }
+    app::BatchOptions options;
+    options.dry_run = args->dry_run;
+    options.actor = resolve_actor(optional_text(args->actor, "--actor"));
+    if (args->idempotency_key) {
+      options.idempotency_key = optional_text(args->idempotency_key, "--idempotency-key");
+      if (!options.idempotency_key) {
+        throw usage_error("--idempotency-key must not be empty");
+      }
+    }
+    ctx.require_format({Format::ndjson}, "apply");
+    std::ifstream file;
+    std::istream* input = &std::cin;
+    options.source = "stdin";
+    if (args->file != "-") {
+      file.open(args->file, std::ios::binary);
+      if (!file) {
+        throw usage_error("cannot read '" + args->file + "'");
+      }
+      input = &file;
+      options.source = args->file;
+    }
+    auto store = ctx.open(args->dry_run ? store::Access::dry_run : store::Access::write);
+    app::CommandService service(store);
+    const auto reader = app::make_batch_reader(*input, options.source, format);
+    std::vector<std::string> outcomes;
+    app::LineOutcome on_line;
+    if (ctx.output().format != Format::text && !ctx.output().quiet) {
+      on_line = [&](const app::BatchLine& line, const app::WriteResult& result) {
+        outcomes.push_back(write_result_json(result, line.line_number));
+      };
+    }
+    const app::BatchResult result = service.apply(*reader, options, on_line);
+    print_batch_result(ctx.output(), result, outcomes);
+  };
 }
 
 Action setup_init(CLI::App&) {
@@ -493,6 +554,8 @@ const std::array k_commands{
                 &setup_release},
     CommandSpec{"complete", "Ship reserved units", "inv complete SKU-1 1 --ref order-7",
                 &setup_complete},
+    CommandSpec{"apply", "Run a batch of commands (NDJSON or CSV), all or nothing",
+                "inv apply orders.ndjson", &setup_apply},
     CommandSpec{"show", "Show one item's current state", "inv show SKU-1", &setup_show},
     CommandSpec{"list", "List every item (stock report)", "inv list --prefix SKU-",
                 &setup_list},

@@ -1,6 +1,7 @@
 #include "inv/store/sqlite_event_store.hpp"
 
 #include <system_error>
+#include <unordered_map>
 
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
@@ -247,6 +248,9 @@ class SqliteWriteSession final : public WriteSession {
   explicit SqliteWriteSession(Database& db) : m_db(db), m_transaction(db, Transaction::Mode::write) {}
 
   domain::Item load(std::string_view sku) override {
+    if (const auto dirty = m_dirty.find(sku); dirty != m_dirty.end()) {
+      return dirty->second;
+    }
     if (auto item = find_item_row(m_db, sku)) {
       return *item;
     }
@@ -273,7 +277,7 @@ class SqliteWriteSession final : public WriteSession {
     if (item_after.version % k_snapshot_interval == 0) {
       insert_snapshot(item_after, event.position);
     }
-    upsert_item(item_after);
+    mark_dirty(item_after);
     m_head = Head{event.position, event.hash, event.recorded_at};
   }
 
@@ -295,6 +299,7 @@ class SqliteWriteSession final : public WriteSession {
 
   void replace_read_models(const std::vector<domain::Item>& items,
                            const std::vector<Snapshot>& snapshots) override {
+    m_dirty.clear();
     m_db.execute("DELETE FROM items; DELETE FROM snapshots;");
     for (const domain::Item& item : items) {
       upsert_item(item);
@@ -339,12 +344,20 @@ class SqliteWriteSession final : public WriteSession {
       m_head->recorded_at = now;
     }
     if (!events.empty()) {
-      upsert_item(state);
+      mark_dirty(state);
     }
     return recorded;
   }
 
-  void commit() override { m_transaction.commit(); }
+  void commit() override {
+    // The read model is written once per item at commit, not once per event: a batch of a
+    // million reserves over a few SKUs then costs a few row updates, not a million.
+    for (const auto& [sku, item] : m_dirty) {
+      upsert_item(item);
+    }
+    m_dirty.clear();
+    m_transaction.commit();
+  }
 
  private:
   void insert_event(const RecordedEvent& r) {
@@ -405,9 +418,27 @@ class SqliteWriteSession final : public WriteSession {
         .run();
   }
 
+  void mark_dirty(const domain::Item& item) {
+    auto found = m_dirty.find(item.sku);
+    if (found == m_dirty.end()) {
+      m_dirty.emplace(item.sku, item);
+    } else {
+      found->second = item;
+    }
+  }
+
+  struct SkuHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view sku) const {
+      return std::hash<std::string_view>{}(sku);
+    }
+  };
+
   Database& m_db;
   Transaction m_transaction;
   std::optional<Head> m_head;  // read once per session, then advanced as events are appended
+  // Items changed in this session and not yet written to the read model (see commit()).
+  std::unordered_map<std::string, domain::Item, SkuHash, std::equal_to<>> m_dirty;
 };
 
 }  // namespace

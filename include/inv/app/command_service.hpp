@@ -2,7 +2,9 @@
 // The write use case: load the item, check the caller's expectations, decide, append, commit —
 // all in one write transaction of the event store.
 
+#include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "inv/domain/commands.hpp"
@@ -15,6 +17,8 @@ struct WriteOptions {
   std::optional<std::int64_t> expect_version;  // 0: the item must not exist yet
   bool dry_run = false;                        // decide and report, but roll back
   store::EventMetadata metadata;
+  // The key was checked by the caller: a batch's key, carried by each of its events.
+  bool key_checked_by_batch = false;
 };
 
 // What a write command did (or, for a dry run, would do).
@@ -24,6 +28,28 @@ struct WriteResult {
   bool dry_run = false;
   bool duplicate = false;
 };
+
+struct BatchLine;
+class BatchReader;
+
+struct BatchOptions {
+  std::string source;  // for messages: "FILE:LINE: …"
+  bool dry_run = false;
+  std::string actor;
+  std::optional<std::string> idempotency_key;  // the whole batch as one idempotent command
+};
+
+struct BatchResult {
+  std::int64_t commands = 0;
+  std::int64_t events = 0;
+  bool dry_run = false;
+  bool duplicate = false;
+  store::Head head;
+};
+
+// Called for each line of a batch with its outcome (after the whole batch succeeded or not:
+// outcomes are reported only for a batch that commits, or a dry run).
+using LineOutcome = std::function<void(const BatchLine& line, const WriteResult& result)>;
 
 class CommandService {
  public:
@@ -35,6 +61,12 @@ class CommandService {
   // business rules. Throws inv::Error with the exit code of the first failed check;
   // nothing is appended then.
   WriteResult execute(const domain::Command& command, const WriteOptions& options);
+
+  // Runs every command of `reader` in one transaction, all or nothing (SPEC §3). An error names
+  // the line ("FILE:LINE: …") and keeps the exit code the line's command would have had. With a
+  // batch idempotency key, a re-run of the same batch appends nothing and reports the original
+  // outcomes (duplicate = true); the key with another batch is a conflict.
+  BatchResult apply(BatchReader& reader, const BatchOptions& options, const LineOutcome& outcome);
 
  private:
   store::EventStore& m_store;

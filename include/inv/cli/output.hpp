@@ -26,6 +26,10 @@ struct Output {
 void print_item(const Output& out, const domain::Item& item);
 void print_items(const Output& out, const std::vector<domain::Item>& items);
 void print_write_result(const Output& out, const app::WriteResult& result);
+// A write result as JSON; with line > 0 it starts with "line" (a batch line's outcome).
+std::string write_result_json(const app::WriteResult& result, std::int64_t line);
+void print_batch_result(const Output& out, const app::BatchResult& result,
+                        const std::vector<std::string>& line_outcomes);
 void print_head(const Output& out, const store::Head& head);
 void print_stats(const Output& out, const store::Stats& stats, const std::string& path);
 void print_init(const Output& out, const std::string& path, bool created);
