@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <string_view>
 
 #include "inv/util/json_writer.hpp"
@@ -469,10 +470,13 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
   if (out.format == Format::text) {
     std::string text;
     if (report.ok()) {
-      text = fmt::format("ok: {} events, {} items, head {}:{}\n", report.events, report.items,
+      const bool color = use_color(out.color, out.stream);
+      text = fmt::format("{}: {} events, {} items, head {}:{}\n",
+                         color ? "\033[32mok\033[0m" : "ok", report.events, report.items,
                          report.head.position, report.head.hash);
     } else {
-      text = fmt::format("FAILED: {} problem{} in {} events (head {}:{})\n",
+      text = fmt::format("{}: {} problem{} in {} events (head {}:{})\n",
+                         use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
                          report.problems_total, report.problems_total == 1 ? "" : "s",
                          report.events, report.head.position, report.head.hash);
       TextTable table({"POSITION", "KIND", "MESSAGE"}, {true, false, false});
@@ -633,7 +637,19 @@ void EventPrinter::finish() {
   }
 }
 
-void print_error(bool json, const Error& error) {
+bool use_color(ColorMode mode, std::FILE* stream) {
+  switch (mode) {
+    case ColorMode::always: return true;
+    case ColorMode::never: return false;
+    case ColorMode::automatic: {
+      const char* no_color = std::getenv("NO_COLOR");
+      return (no_color == nullptr || *no_color == '\0') && isatty(fileno(stream)) != 0;
+    }
+  }
+  return false;
+}
+
+void print_error(bool json, const Error& error, bool color) {
   std::string text;
   if (json) {
     text = "{\"error\":{\"code\":";
@@ -644,7 +660,7 @@ void print_error(bool json, const Error& error) {
     append_json_int(text, static_cast<int>(error.exit_code()));
     text += "}}\n";
   } else {
-    text = fmt::format("inv: error: {}\n", error.what());
+    text = fmt::format("inv: {} {}\n", color ? "\033[1;31merror:\033[0m" : "error:", error.what());
   }
   std::fwrite(text.data(), 1, text.size(), stderr);
 }

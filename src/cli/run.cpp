@@ -3,6 +3,7 @@
 // CLI11 is header-only and slow to compile (seconds per translation unit), so it is included
 // here and nowhere else; the rest of the CLI (arguments.cpp, output.cpp) does not see it.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
@@ -19,9 +20,12 @@
 #include "inv/app/command_service.hpp"
 #include "inv/app/query_service.hpp"
 #include "inv/cli/arguments.hpp"
+#include "inv/cli/completion.hpp"
+#include "inv/cli/help.hpp"
 #include "inv/cli/output.hpp"
 #include "inv/domain/events.hpp"
 #include "inv/error.hpp"
+#include "inv/store/schema.hpp"
 #include "inv/store/sqlite_event_store.hpp"
 #include "inv/util/time.hpp"
 
@@ -42,6 +46,8 @@ struct GlobalOptions {
   std::optional<std::string> format;
   bool quiet = false;
   std::optional<std::string> wait;
+  std::string color = "auto";
+  bool version = false;  // answered before parsing; declared for --help
 };
 
 // What every subcommand's action gets: resolved global options and a way to open the store.
@@ -60,6 +66,12 @@ class Context {
       m_output.format = Format::json;
     }
     m_output.quiet = m_options.quiet;
+    if (m_options.color != "auto" && m_options.color != "always" && m_options.color != "never") {
+      throw usage_error("--color must be auto, always or never; got '" + m_options.color + "'");
+    }
+    m_output.color = m_options.color == "always"  ? ColorMode::always
+                     : m_options.color == "never" ? ColorMode::never
+                                                  : ColorMode::automatic;
     if (m_options.wait) {
       const std::int64_t wait = parse_number(*m_options.wait, "--wait", NumberKind::count);
       if (wait > std::numeric_limits<int>::max()) {
@@ -529,6 +541,102 @@ Action setup_stats(CLI::App&) {
   };
 }
 
+ValueKind value_kind(const CLI::Option& option) {
+  const std::string name = option.get_name(false, true);
+  if (name == "sku") return ValueKind::sku;
+  if (name == "file" || name == "--db") return ValueKind::file;
+  if (name == "--format" || name == "--input" || name == "--type" || name == "--color" ||
+      name == "shell")
+    return ValueKind::choice;
+  return ValueKind::none;
+}
+
+std::vector<std::string> value_choices(const CLI::Option& option) {
+  const std::string name = option.get_name(false, true);
+  if (name == "--format") return {"text", "json", "ndjson", "csv"};
+  if (name == "--input") return {"ndjson", "csv"};
+  if (name == "--color") return {"auto", "always", "never"};
+  if (name == "shell") return {"bash", "zsh", "fish"};
+  if (name == "--type") {
+    return {std::begin(domain::k_event_type_names), std::end(domain::k_event_type_names)};
+  }
+  return {};
+}
+
+// The completion model of `app`'s options, and those of its visible subcommands.
+CompletionModel completion_model(const CLI::App& app) {
+  const auto options_of = [](const CLI::App& scope, std::vector<ValueKind>* positionals) {
+    std::vector<CompletionOption> options;
+    for (const CLI::Option* option : scope.get_options()) {
+      if (option->get_positional()) {
+        if (positionals != nullptr) {
+          positionals->push_back(value_kind(*option));
+        }
+        continue;
+      }
+      CompletionOption completion;
+      for (const auto& name : option->get_snames()) {
+        completion.names.push_back("-" + name);
+      }
+      for (const auto& name : option->get_lnames()) {
+        completion.names.push_back("--" + name);
+      }
+      if (completion.names.empty() || completion.names.back() == "--help") {
+        continue;
+      }
+      completion.help = option->get_description();
+      completion.takes_value = option->get_items_expected() > 0;  // 0 for a flag
+      completion.value = value_kind(*option);
+      completion.choices = value_choices(*option);
+      options.push_back(std::move(completion));
+    }
+    return options;
+  };
+  CompletionModel model;
+  model.globals = options_of(app, nullptr);
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) {
+         return !s->get_group().empty();
+       })) {
+    CompletionCommand command;
+    command.name = sub->get_name();
+    command.summary = sub->get_description();
+    command.options = options_of(*sub, &command.positionals);
+    model.commands.push_back(std::move(command));
+  }
+  return model;
+}
+
+Action setup_completion(CLI::App& sub) {
+  auto shell = std::make_shared<std::string>();
+  sub.add_option("shell", *shell, "bash, zsh or fish")->required();
+  const CLI::App* root = sub.get_parent();
+  return [shell, root](Context& ctx) {
+    const std::string script = completion_script(*shell, completion_model(*root));
+    if (!ctx.output().quiet) {
+      std::fwrite(script.data(), 1, script.size(), stdout);
+    }
+  };
+}
+
+// Hidden: the SKUs starting with PREFIX, one a line, for the completion scripts. Silent on any
+// error (no database yet, a locked one): completion must never print noise.
+Action setup_complete_skus(CLI::App& sub) {
+  sub.group("");
+  auto prefix = std::make_shared<std::string>();
+  sub.add_option("prefix", *prefix, "SKU prefix");
+  return [prefix](Context& ctx) {
+    try {
+      auto store = ctx.open(store::Access::read);
+      std::string text;
+      for (const auto& item : app::QueryService(store).list(*prefix)) {
+        text += item.sku + "\n";
+      }
+      std::fwrite(text.data(), 1, text.size(), stdout);
+    } catch (const Error&) {
+    }
+  };
+}
+
 // ---- the command table ------------------------------------------------------------------------
 
 struct CommandSpec {
@@ -570,11 +678,15 @@ const std::array k_commands{
                 "inv --db copy.db import tail.ndjson", &setup_import},
     CommandSpec{"rebuild", "Recreate read models and snapshots from the log", "inv rebuild",
                 &setup_rebuild},
+    CommandSpec{"completion", "Print a shell completion script (bash, zsh, fish)",
+                "inv completion bash > ~/.local/share/bash-completion/completions/inv",
+                &setup_completion},
+    CommandSpec{"__complete-skus", "", "", &setup_complete_skus},
     CommandSpec{"stats", "Show database statistics", "inv stats", &setup_stats},
 };
 
 // Options of the root that take a value, so the pre-scan can skip it.
-constexpr std::array k_global_options_with_value{"--db", "--format", "--wait"};
+constexpr std::array k_global_options_with_value{"--db", "--format", "--wait", "--color"};
 
 std::vector<std::string> command_names() {
   std::vector<std::string> names;
@@ -618,7 +730,13 @@ void check_subcommand(std::vector<std::string>& args) {
       continue;
     }
     if (token == "help") {
-      // `inv help [COMMAND]` is `inv [COMMAND] --help`.
+      // `inv help TOPIC` prints a topic; `inv help [COMMAND]` is `inv [COMMAND] --help`.
+      if (i + 1 < args.size()) {
+        if (const auto topic = find_help_topic(args[i + 1])) {
+          args = {"__help-topic", std::string(topic->name)};
+          return;
+        }
+      }
       args.erase(args.begin() + static_cast<std::ptrdiff_t>(i));
       args.emplace_back("--help");
       return;
@@ -675,21 +793,62 @@ std::string explain_extras(const CLI::App& app, const std::vector<std::string>& 
 }
 
 std::string footer() {
-  return "Global options may also follow the command. Exit codes: 0 ok, 2 usage, 3 rejected,\n"
-         "4 not found, 5 conflict, 6 integrity, 7 storage, 1 internal error.\n"
-         "Run 'inv COMMAND --help' for a command's options and an example.";
+  std::string text =
+      "Global options may also follow the command. Exit codes: 0 ok, 2 usage, 3 rejected,\n"
+      "4 not found, 5 conflict, 6 integrity, 7 storage, 1 internal error.\n"
+      "Run 'inv COMMAND --help' for a command's options and an example.\n\nHelp topics:\n";
+  for (const HelpTopic& topic : help_topics()) {
+    text += "  inv help " + std::string(topic.name) +
+            std::string(14 - std::min<std::size_t>(13, topic.name.size()), ' ') +
+            std::string(topic.summary) + "\n";
+  }
+  return text;
+}
+
+// True if the arguments ask for the version: --version before any command.
+bool wants_version(const std::vector<std::string>& args) {
+  for (const std::string& token : args) {
+    if (token == "--version") {
+      return true;
+    }
+    if (token == "--" || (!token.empty() && token[0] != '-')) {
+      return false;
+    }
+  }
+  return false;
+}
+
+void print_version(bool json) {
+  const std::string text =
+      json ? fmt::format(R"({{"version":"{}","schema_version":{},"sqlite_version":"{}"}})"
+                         "\n",
+                         INV_VERSION, store::k_schema_version, sqlite3_libversion())
+           : fmt::format("inv {} (schema {}, SQLite {})\n", INV_VERSION, store::k_schema_version,
+                         sqlite3_libversion());
+  std::fwrite(text.data(), 1, text.size(), stdout);
 }
 
 int run_parsed(std::vector<std::string> args, bool& json_errors) {
   json_errors = wants_json_errors(args);
+  if (wants_version(args)) {
+    print_version(json_errors);
+    return 0;
+  }
   check_subcommand(args);
+  if (args.size() == 2 && args[0] == "__help-topic") {
+    const std::string_view text = find_help_topic(args[1])->text;
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
 
   GlobalOptions globals;
   CLI::App app{"inv: inventory over an append-only event log"};
   app.name("inv");
   app.fallthrough();  // before add_subcommand: children inherit it (CLI11-NOTES G4)
   app.require_subcommand(1);
-  app.set_version_flag("--version", INV_VERSION, "Print the version and exit");
+  // --version is answered before parsing (it has a JSON form); declared here for --help.
+  app.add_flag("--version", globals.version,
+               "Print the version (with --json: version, schema, SQLite)");
   app.footer(footer());
   app.add_option("--db", globals.db, "Database file (default: $INV_DB, else ./inventory.db)")
       ->type_name("PATH");
@@ -699,11 +858,15 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
   app.add_flag("-q,--quiet", globals.quiet, "Print no results (errors still go to stderr)");
   app.add_option("--wait", globals.wait, "How long to wait for the database lock (default 5000)")
       ->type_name("MS");
+  app.add_option("--color", globals.color, "Colour: auto (on a terminal, not with NO_COLOR), always, never")
+      ->type_name("WHEN");
 
   std::vector<std::pair<CLI::App*, Action>> actions;
   for (const CommandSpec& spec : k_commands) {
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
-    sub->footer(std::string("Example:\n  ") + spec.example);
+    if (*spec.example != '\0') {
+      sub->footer(std::string("Example:\n  ") + spec.example);
+    }
     actions.emplace_back(sub, spec.setup(*sub));
   }
 
@@ -733,19 +896,37 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
   return 0;
 }
 
+
+// --color as given on the command line (errors are printed before, or without, a parse).
+ColorMode scan_color(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string value;
+    if (args[i] == "--color" && i + 1 < args.size()) {
+      value = args[i + 1];
+    } else if (args[i].rfind("--color=", 0) == 0) {
+      value = args[i].substr(8);
+    }
+    if (value == "always") return ColorMode::always;
+    if (value == "never") return ColorMode::never;
+  }
+  return ColorMode::automatic;
+}
+
 }  // namespace
 
 int run(int argc, char** argv) {
   std::vector<std::string> args(argv + (argc > 0 ? 1 : 0), argv + argc);
+  const ColorMode color = scan_color(args);
   bool json_errors = false;
   try {
     return run_parsed(std::move(args), json_errors);
   } catch (const Error& error) {
-    print_error(json_errors, error);
+    print_error(json_errors, error, use_color(color, stderr));
     return static_cast<int>(error.exit_code());
   } catch (const std::exception& error) {
-    print_error(json_errors, Error(ExitCode::failure, "internal",
-                                   std::string("internal error: ") + error.what()));
+    print_error(json_errors,
+                Error(ExitCode::failure, "internal", std::string("internal error: ") + error.what()),
+                use_color(color, stderr));
     return static_cast<int>(ExitCode::failure);
   }
 }

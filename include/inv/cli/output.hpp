@@ -15,11 +15,17 @@
 namespace inv::cli {
 
 enum class Format { text, json, ndjson, csv };
+enum class ColorMode { automatic, always, never };
+
+// True if output to `stream` should be coloured: always; never; or automatically, when `stream`
+// is a terminal and NO_COLOR is unset or empty.
+bool use_color(ColorMode mode, std::FILE* stream);
 
 // Where and how results are printed. `quiet` silences results (never errors).
 struct Output {
   Format format = Format::text;
   bool quiet = false;
+  ColorMode color = ColorMode::automatic;
   std::FILE* stream = stdout;
 };
 
@@ -60,9 +66,9 @@ class EventPrinter {
   std::unique_ptr<Table> m_table;
 };
 
-// Prints `error` to stderr: "inv: error: MESSAGE", or with json one object
-// {"error":{"code","message","exit"}}.
-void print_error(bool json, const Error& error);
+// Prints `error` to stderr: "inv: error: MESSAGE" ("error:" in red with `color`), or with json
+// one object {"error":{"code","message","exit"}}.
+void print_error(bool json, const Error& error, bool color);
 
 // The event's fields as one JSON object, as SPEC §4 shapes it (data as an object).
 std::string event_json(const store::RecordedEvent& event);
