@@ -340,14 +340,15 @@ Action setup_show(CLI::App& sub) {
   };
   auto args = std::make_shared<Arguments>();
   sub.add_option("sku", args->sku, "Item SKU")->required();
-  auto* at_version = sub.add_option("--at-version", args->at_version,
-                                    "The state right after this version")
-                         ->type_name("V");
+  sub.add_option("--at-version", args->at_version, "The state right after this version")
+      ->type_name("V");
   sub.add_option("--as-of", args->as_of, "The state at TIME (inclusive; RFC 3339 or a date)")
-      ->type_name("TIME")
-      ->excludes(at_version);
+      ->type_name("TIME");
   return [args](Context& ctx) {
     const std::string sku = checked_sku(args->sku);
+    if (args->at_version && args->as_of) {
+      throw usage_error("--at-version and --as-of cannot be combined");
+    }
     std::optional<std::int64_t> version;
     std::optional<std::string> time;
     if (args->at_version) {
