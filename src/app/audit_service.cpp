@@ -345,8 +345,10 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
     auto found = items.find(event.sku);
     if (found == items.end()) {
       ItemState state;
-      state.item = continues ? session->load(event.sku) : domain::Item{event.sku};
-      if (!continues) {
+      if (continues) {
+        state.item = session->load(event.sku);
+      } else {
+        state.item.sku = event.sku;
         state.item.version = event.version - 1;
       }
       found = items.emplace(event.sku, std::move(state)).first;

@@ -584,15 +584,22 @@ struct EventPrinter::Table {
 };
 
 EventPrinter::EventPrinter(const Output& out) : m_out(out) {
-  if (out.quiet) {
+  if (!out.quiet && out.format == Format::text) {
+    m_table = std::make_unique<Table>();
+  }
+}
+
+// Opens the array or writes the CSV header: on the first event, or at finish() if there was none,
+// so that an error before any event leaves stdout empty.
+void EventPrinter::start() {
+  if (m_started) {
     return;
   }
-  if (out.format == Format::text) {
-    m_table = std::make_unique<Table>();
-  } else if (out.format == Format::csv) {
-    write(out, csv_row(k_event_header));
-  } else if (out.format == Format::json) {
-    write(out, "[");
+  m_started = true;
+  if (m_out.format == Format::csv) {
+    write(m_out, csv_row(k_event_header));
+  } else if (m_out.format == Format::json) {
+    write(m_out, "[");
   }
 }
 
@@ -602,6 +609,7 @@ void EventPrinter::print(const store::RecordedEvent& event) {
   if (m_out.quiet) {
     return;
   }
+  start();
   switch (m_out.format) {
     case Format::json:
       write(m_out, (m_count == 0 ? "" : ",") + event_json(event));
@@ -630,6 +638,7 @@ void EventPrinter::finish() {
   if (m_out.quiet) {
     return;
   }
+  start();
   if (m_out.format == Format::json) {
     write(m_out, "]\n");
   } else if (m_out.format == Format::text) {

@@ -836,6 +836,19 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
     return 0;
   }
   check_subcommand(args);
+  // CLI11 2.1 refuses "--note=" (an empty value after '='); SPEC §7 says an empty value means
+  // absent, so pass it as "--note" "" instead, which CLI11 takes.
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      break;
+    }
+    if (args[i].size() > 3 && args[i].rfind("--", 0) == 0 && args[i].back() == '=' &&
+        args[i].find('=') == args[i].size() - 1) {
+      args[i].pop_back();
+      args.insert(args.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::string());
+      ++i;
+    }
+  }
   if (args.size() == 2 && args[0] == "__help-topic") {
     const std::string_view text = find_help_topic(args[1])->text;
     std::fwrite(text.data(), 1, text.size(), stdout);

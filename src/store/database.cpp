@@ -119,13 +119,30 @@ bool Statement::is_null(int column) const {
 Database::Database(const std::filesystem::path& file, OpenMode mode, int busy_timeout_ms)
     : m_busy_timeout_ms(busy_timeout_ms) {
   int flags = SQLITE_OPEN_NOMUTEX;  // one thread per connection
+  std::string name = file.string();
   switch (mode) {
     case OpenMode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::immutable: {
+      flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+      std::string uri = "file:";
+      for (const char c : name) {
+        if (c == '?' || c == '#' || c == '%') {
+          static constexpr char k_hex[] = "0123456789ABCDEF";
+          uri += '%';
+          uri += k_hex[static_cast<unsigned char>(c) >> 4];
+          uri += k_hex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+          uri += c;
+        }
+      }
+      name = uri + "?immutable=1";
+      break;
+    }
     case OpenMode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
     case OpenMode::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
   }
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(file.c_str(), &raw, flags, nullptr);
+  const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);
   m_handle.reset(raw);
   if (rc != SQLITE_OK) {
     throw_sqlite_error(raw, rc, "cannot open database '" + file.string() + "'");

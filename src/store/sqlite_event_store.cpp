@@ -445,16 +445,26 @@ class SqliteWriteSession final : public WriteSession {
 
 SqliteEventStore::SqliteEventStore(const std::filesystem::path& path, Access access, int wait_ms)
     : m_path(path) {
-  std::error_code error;
-  const bool exists = std::filesystem::exists(path, error);
+  std::error_code error_code;
+  const bool exists = std::filesystem::exists(path, error_code);
   switch (access) {
     case Access::read:
       if (!exists) {
         throw missing_database(path);
       }
       m_db = std::make_unique<Database>(path, OpenMode::read_only, wait_ms);
-      if (inspect_file(*m_db, path.string()) == FileState::empty) {
-        m_initialized = false;
+      try {
+        m_initialized = inspect_file(*m_db, path.string()) != FileState::empty;
+      } catch (const Error& error) {
+        // A WAL database in a directory we cannot write cannot get its -shm file. With no -wal
+        // file there, nobody can be writing it either, so it can be read as immutable.
+        std::filesystem::path wal = path;
+        wal += "-wal";
+        if (error.exit_code() != ExitCode::storage || std::filesystem::exists(wal, error_code)) {
+          throw;
+        }
+        m_db = std::make_unique<Database>(path, OpenMode::immutable, wait_ms);
+        m_initialized = inspect_file(*m_db, path.string()) != FileState::empty;
       }
       // An older schema is read as is only if it is the current one; migration needs a writer.
       return;

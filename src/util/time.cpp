@@ -164,7 +164,8 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
     if (!offset_minutes || *offset_minutes > 59) {
       return std::nullopt;
     }
-    offset_seconds = (*offset_hours * 3600 + *offset_minutes * 60) * (negative ? -1 : 1);
+    offset_seconds = (static_cast<std::int64_t>(*offset_hours) * 3600 + *offset_minutes * 60) *
+                     (negative ? -1 : 1);
   } else {
     return std::nullopt;
   }

@@ -61,7 +61,9 @@ class EventPrinter {
 
  private:
   struct Table;
+  void start();
   const Output& m_out;
+  bool m_started = false;
   std::size_t m_count = 0;
   std::unique_ptr<Table> m_table;
 };

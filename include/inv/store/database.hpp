@@ -62,7 +62,14 @@ class StatementUse {
   Statement& m_statement;
 };
 
-enum class OpenMode { read_only, read_write, create };
+enum class OpenMode {
+  read_only,
+  // Read-only and never changing: no -wal or -shm files are used. Only for a file in a read-only
+  // place with no -wal file, which therefore no process can be writing.
+  immutable,
+  read_write,
+  create,
+};
 
 class Database {
  public:
