@@ -485,6 +485,9 @@ SqliteEventStore::SqliteEventStore(const std::filesystem::path& path, Access acc
     case Access::write:
       m_db = std::make_unique<Database>(path, OpenMode::create, wait_ms);
       ensure_schema(*m_db, path.string());
+      // Bulk appends (apply, import) are bound by the UNIQUE(sku, version) index outgrowing the
+      // default 2 MiB page cache. The limit costs nothing until pages are actually loaded.
+      m_db->execute("PRAGMA cache_size = -65536");
       return;
   }
 }

@@ -7,6 +7,17 @@ namespace inv::util {
 void append_json_string(std::string& out, std::string_view text) {
   static constexpr char k_hex[] = "0123456789abcdef";
   out.push_back('"');
+  // Fast path: most text needs no escaping, so append runs of plain bytes at once.
+  std::size_t plain = 0;
+  while (plain < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[plain]);
+    if (byte < 0x20 || byte == '"' || byte == '\\') {
+      break;
+    }
+    ++plain;
+  }
+  out.append(text.data(), plain);
+  text.remove_prefix(plain);
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
