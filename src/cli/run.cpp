@@ -755,9 +755,9 @@ void check_subcommand(std::vector<std::string>& args) {
 }
 
 // The first argument that looks like an option but is not one of `app`'s or its chosen
-// subcommand's, with a suggestion. Used to explain CLI11's ExtrasError.
-std::string explain_extras(const CLI::App& app, const std::vector<std::string>& args,
-                           const CLI::ExtrasError& error) {
+// subcommand's, with a suggestion; nullopt if there is none. Explains CLI11's parse errors.
+std::optional<std::string> explain_unknown_option(const CLI::App& app,
+                                                  const std::vector<std::string>& args) {
   std::vector<std::string> known;
   std::vector<const CLI::App*> scopes{&app};
   for (const CLI::App* sub : app.get_subcommands()) {
@@ -790,7 +790,7 @@ std::string explain_extras(const CLI::App& app, const std::vector<std::string>& 
     }
     return message;
   }
-  return error.what();
+  return std::nullopt;
 }
 
 std::string footer() {
@@ -884,16 +884,22 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
     actions.emplace_back(sub, spec.setup(*sub));
   }
 
-  std::reverse(args.begin(), args.end());  // CLI11 parses a vector from the back
+  const std::vector<std::string> given = args;
+  std::reverse(args.begin(), args.end());  // CLI11 parses a vector from the back, consuming it
   try {
     app.parse(args);
   } catch (const CLI::Success& success) {
     return app.exit(success);  // --help, --version: print to stdout, exit 0
   } catch (const CLI::ExtrasError& error) {
-    std::reverse(args.begin(), args.end());
-    throw Error(ExitCode::usage, "usage", explain_extras(app, args, error));
+    throw Error(ExitCode::usage, "usage", explain_unknown_option(app, given).value_or(error.what()));
   } catch (const CLI::ParseError& error) {
-    throw Error(ExitCode::usage, "usage", error.what());
+    // An unknown option before the command ("inv --bogus") makes CLI11 say only that a command is
+    // required; name the option instead.
+    std::string message = explain_unknown_option(app, given).value_or(error.what());
+    if (message == "A subcommand is required") {
+      message = "no command given (see 'inv --help')";
+    }
+    throw Error(ExitCode::usage, "usage", message);
   }
 
   Context ctx(globals);
