@@ -62,7 +62,8 @@ std::optional<std::string> optional_text(const json& object, const char* key) {
 }
 
 void expect_keys(const json& object, std::initializer_list<const char*> keys, const char* what) {
-  for (const auto& [key, value] : object.items()) {
+  for (const auto& entry : object.items()) {
+    const std::string& key = entry.key();
     if (std::find_if(keys.begin(), keys.end(), [&](const char* k) { return key == k; }) ==
         keys.end()) {
       throw invalid(std::string("unknown field \"") + key + "\" in " + what);
