@@ -487,7 +487,9 @@ SqliteEventStore::SqliteEventStore(const std::filesystem::path& path, Access acc
       ensure_schema(*m_db, path.string());
       // Bulk appends (apply, import) are bound by the UNIQUE(sku, version) index outgrowing the
       // default 2 MiB page cache. The limit costs nothing until pages are actually loaded.
-      m_db->execute("PRAGMA cache_size = -65536");
+      // synchronous=FULL (SQLite's default, stated so it cannot change under us): a command that
+      // exits 0 has synced its commit to disk (SPEC §6).
+      m_db->execute("PRAGMA cache_size = -65536; PRAGMA synchronous = FULL");
       return;
   }
 }
