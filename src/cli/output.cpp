@@ -21,6 +21,15 @@ void write(const Output& out, std::string_view text) {
   std::fwrite(text.data(), 1, text.size(), out.stream);
 }
 
+// {"position":P,"hash":"H"}, the head's shape wherever it is printed.
+void append_head_json(std::string& json, const store::Head& head) {
+  json += "{\"position\":";
+  append_json_int(json, head.position);
+  json += ",\"hash\":";
+  append_json_string(json, head.hash);
+  json += '}';
+}
+
 std::string item_json(const domain::Item& item) {
   std::string json = "{\"sku\":";
   append_json_string(json, item.sku);
@@ -358,11 +367,9 @@ void print_batch_result(const Output& out, const app::BatchResult& result,
     json += result.dry_run ? "true" : "false";
     json += ",\"duplicate\":";
     json += result.duplicate ? "true" : "false";
-    json += ",\"head\":{\"position\":";
-    append_json_int(json, result.head.position);
-    json += ",\"hash\":";
-    append_json_string(json, result.head.hash);
-    json += "},\"results\":[";
+    json += ",\"head\":";
+    append_head_json(json, result.head);
+    json += ",\"results\":[";
     for (std::size_t i = 0; i < line_outcomes.size(); ++i) {
       json += i == 0 ? "" : ",";
       json += line_outcomes[i];
@@ -392,12 +399,9 @@ void print_head(const Output& out, const store::Head& head) {
     write(out, fmt::format("{}:{}\n", head.position, head.hash));
     return;
   }
-  std::string json = "{\"position\":";
-  append_json_int(json, head.position);
-  json += ",\"hash\":";
-  append_json_string(json, head.hash);
-  json += "}\n";
-  write(out, json);
+  std::string json;
+  append_head_json(json, head);
+  write(out, json + "\n");
 }
 
 void print_stats(const Output& out, const store::Stats& stats, const std::string& path) {
@@ -438,11 +442,9 @@ void print_stats(const Output& out, const store::Stats& stats, const std::string
   append_json_string_or_null(json, optional_time(stats.first_recorded_at));
   json += ",\"last_event_at\":";
   append_json_string_or_null(json, optional_time(stats.head.recorded_at));
-  json += ",\"head\":{\"position\":";
-  append_json_int(json, stats.head.position);
-  json += ",\"hash\":";
-  append_json_string(json, stats.head.hash);
-  json += "}}\n";
+  json += ",\"head\":";
+  append_head_json(json, stats.head);
+  json += "}\n";
   write(out, json);
 }
 
@@ -501,11 +503,9 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
   append_json_int(json, report.events);
   json += ",\"items\":";
   append_json_int(json, report.items);
-  json += ",\"head\":{\"position\":";
-  append_json_int(json, report.head.position);
-  json += ",\"hash\":";
-  append_json_string(json, report.head.hash);
-  json += "},\"problems\":[";
+  json += ",\"head\":";
+  append_head_json(json, report.head);
+  json += ",\"problems\":[";
   for (std::size_t i = 0; i < report.problems.size(); ++i) {
     const auto& problem = report.problems[i];
     json += i == 0 ? "{\"position\":" : ",{\"position\":";
@@ -547,11 +547,9 @@ void print_import(const Output& out, const app::ImportResult& result, bool dry_r
   }
   std::string json = "{\"imported\":";
   append_json_int(json, result.events);
-  json += ",\"head\":{\"position\":";
-  append_json_int(json, result.head.position);
-  json += ",\"hash\":";
-  append_json_string(json, result.head.hash);
-  json += "},\"dry_run\":";
+  json += ",\"head\":";
+  append_head_json(json, result.head);
+  json += ",\"dry_run\":";
   json += dry_run ? "true" : "false";
   json += "}\n";
   write(out, json);
