@@ -175,7 +175,8 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
                      str(stored_head.position) + ":" + stored_head.hash);
   }
 
-  // The read model must equal the replay, row for row.
+  // Problems of the log itself came first, in position order. Then the caches: the read model
+  // must equal the replay, row for row (in SKU order)…
   std::vector<std::string> in_read_model;
   for (const domain::Item& stored : session->read_model()) {
     in_read_model.push_back(stored.sku);
@@ -190,14 +191,19 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
     }
   }
   std::sort(in_read_model.begin(), in_read_model.end());
-  for (const auto& [sku, state] : items) {
-    if (!std::binary_search(in_read_model.begin(), in_read_model.end(), sku)) {
-      problems.add(state.last_position, "read_model_mismatch",
-                   "read model has no row for '" + sku + "'");
+  std::vector<const ItemMap::value_type*> missing;
+  for (const auto& entry : items) {
+    if (!std::binary_search(in_read_model.begin(), in_read_model.end(), entry.first)) {
+      missing.push_back(&entry);
     }
   }
+  std::sort(missing.begin(), missing.end(), [](auto* a, auto* b) { return a->first < b->first; });
+  for (const auto* entry : missing) {
+    problems.add(entry->second.last_position, "read_model_mismatch",
+                 "read model has no row for '" + entry->first + "'");
+  }
 
-  // Snapshots must be exactly the replayed states at every k_snapshot_interval-th version.
+  // …and the snapshots must be exactly the replayed states at every k_snapshot_interval-th version.
   const auto by_key = [](const store::Snapshot& a, const store::Snapshot& b) {
     return std::tie(a.item.sku, a.item.version) < std::tie(b.item.sku, b.item.version);
   };
@@ -225,12 +231,6 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
       ++have;
     }
   }
-  // By position, so the first bad position comes first; problems at no position come last.
-  std::stable_sort(report.problems.begin(), report.problems.end(),
-                   [](const Problem& a, const Problem& b) {
-                     return (a.position == 0 ? INT64_MAX : a.position) <
-                            (b.position == 0 ? INT64_MAX : b.position);
-                   });
   return report;
 }
 

@@ -187,3 +187,100 @@ json_shapes() {
                   FROM (SELECT key, type FROM json_each(v) ORDER BY id))
           FROM elems ORDER BY ord;"
 }
+
+# ---- helpers for the audit scenarios (time travel, verify, rebuild, export/import) -------------
+
+# forge_event PREV_HASH POSITION SKU VERSION TYPE DATA RECORDED_AT [ACTOR]: one export line (an
+# EVENT of SPEC §4) built by hand, with its hash computed as SPEC §2 says: sha256 of PREV_HASH
+# followed by the canonical JSON (keys sorted, no whitespace, absent fields null). DATA must
+# already be canonical (keys sorted, no spaces); SKU, TYPE and ACTOR plain ASCII. ref, note and
+# idempotency_key are null.
+forge_event() {
+  local prev=$1 position=$2 sku=$3 version=$4 type=$5 data=$6 at=$7 actor=${8:-auditor}
+  local canonical hash
+  canonical="{\"actor\":\"$actor\",\"data\":$data,\"idempotency_key\":null,\"note\":null,\"position\":$position,\"recorded_at\":\"$at\",\"ref\":null,\"sku\":\"$sku\",\"type\":\"$type\",\"version\":$version}"
+  hash=$(printf '%s%s' "$prev" "$canonical" | sha256sum | cut -c1-64)
+  printf '{"position":%s,"sku":"%s","version":%s,"type":"%s","data":%s,"recorded_at":"%s","actor":"%s","ref":null,"note":null,"idempotency_key":null,"prev_hash":"%s","hash":"%s"}\n' \
+    "$position" "$sku" "$version" "$type" "$data" "$at" "$actor" "$prev" "$hash"
+}
+
+# line_hash EVENT_LINE: the "hash" of one event line (the last 64-hex "hash" value in it).
+line_hash() { printf '%s\n' "$1" | sed -n 's/.*"hash":"\([0-9a-f]\{64\}\)".*/\1/p'; }
+
+# shift_time TIME MICROS: the RFC 3339 UTC instant (with microseconds, Z) MICROS microseconds after
+# TIME (before it, if negative). TIME is anything GNU date reads, e.g. a recorded_at.
+shift_time() {
+  local micros
+  micros=$(date -u -d "$1" +%s%6N)
+  micros=$((10#$micros + $2))
+  date -u -d "@$((micros / 1000000)).$(printf '%06d' $((micros % 1000000)))" +%Y-%m-%dT%H:%M:%S.%6NZ
+}
+
+# fold_history SKU: replays `inv history SKU --json` by the rules of SPEC §1/§2 (from each event's
+# type and data alone) and prints one line per version: "VERSION ON_HAND RESERVED AVAILABLE
+# UPDATED_AT", the state right after that version.
+fold_history() {
+  "$INV" history "$1" --json >"$WORK/.fold.json" || fail "inv history $1 failed"
+  jq_sql "
+    CREATE TABLE ev (v INTEGER PRIMARY KEY, type TEXT, d TEXT, at TEXT);
+    INSERT INTO ev SELECT json_extract(value, '\$.version'), json_extract(value, '\$.type'),
+                          json_extract(value, '\$.data'), json_extract(value, '\$.recorded_at')
+                   FROM json_each(readfile('$WORK/.fold.json'));
+    WITH RECURSIVE fold(v, oh, r, a, at) AS (
+      SELECT v, json_extract(d, '\$.on_hand'), 0, json_extract(d, '\$.available'), at
+      FROM ev WHERE v = 1 AND type = 'ItemCreated'
+      UNION ALL
+      SELECT e.v,
+        CASE WHEN e.type IN ('OnHandSet', 'StockAdjusted') THEN json_extract(e.d, '\$.on_hand')
+             WHEN e.type = 'ReservationCompleted' THEN f.oh - json_extract(e.d, '\$.qty')
+             ELSE f.oh END,
+        CASE WHEN e.type = 'StockReserved' THEN f.r + json_extract(e.d, '\$.qty')
+             WHEN e.type IN ('ReservationReleased', 'ReservationCompleted')
+               THEN f.r - json_extract(e.d, '\$.qty')
+             ELSE f.r END,
+        CASE WHEN e.type IN ('OnHandSet', 'StockAdjusted', 'AvailableSet')
+               THEN json_extract(e.d, '\$.available')
+             WHEN e.type = 'StockReserved' THEN f.a - json_extract(e.d, '\$.qty')
+             WHEN e.type = 'ReservationReleased' THEN f.a + json_extract(e.d, '\$.qty')
+             ELSE f.a END,
+        e.at
+      FROM fold f JOIN ev e ON e.v = f.v + 1)
+    SELECT v || ' ' || oh || ' ' || r || ' ' || a || ' ' || at FROM fold ORDER BY v;"
+}
+
+# item_line JSON: "VERSION ON_HAND RESERVED AVAILABLE UPDATED_AT" of one ITEM object (as
+# fold_history prints it); a field that is missing shows as '?'. Pure bash: no process per call.
+item_line() {
+  local key value line=""
+  for key in version on_hand reserved available updated_at; do
+    if [[ $1 =~ \"$key\"[[:space:]]*:[[:space:]]*(\"[^\"]*\"|-?[0-9]+) ]]; then
+      value=${BASH_REMATCH[1]}
+      value=${value//\"/}
+    else
+      value="?"
+    fi
+    line+="${line:+ }$value"
+  done
+  printf '%s\n' "$line"
+}
+
+# item_lines JSON_ARRAY: "SKU VERSION ON_HAND RESERVED AVAILABLE" for each ITEM of a flat array
+# (items hold no nested objects), joined by ';', in order.
+item_lines() {
+  local rest=$1 item sku lines=""
+  while [[ $rest =~ \{[^{}]*\} ]]; do
+    item=${BASH_REMATCH[0]}
+    rest=${rest#*"$item"}
+    sku="?"
+    if [[ $item =~ \"sku\"[[:space:]]*:[[:space:]]*\"([^\"]*)\" ]]; then sku=${BASH_REMATCH[1]}; fi
+    item=$(item_line "$item")
+    lines+="${lines:+;}$sku ${item% *}"
+  done
+  printf '%s\n' "$lines"
+}
+
+# drop_append_only_triggers [DB]: lets sqlite3 edit and delete events, as a tamperer would.
+drop_append_only_triggers() {
+  sqlite3 "${1:-$INV_DB}" "DROP TRIGGER IF EXISTS events_are_append_only_update;
+                           DROP TRIGGER IF EXISTS events_are_append_only_delete;"
+}
