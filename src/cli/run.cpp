@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -864,6 +865,8 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
   app.add_flag("--version", globals.version,
                "Print the version (with --json: version, schema, SQLite)");
   app.footer(footer());
+  // A repeated global option: the last one wins, as in git.
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   app.add_option("--db", globals.db, "Database file (default: $INV_DB, else ./inventory.db)")
       ->type_name("PATH");
   app.add_flag("--json", globals.json, "Same as --format json");
@@ -891,7 +894,22 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
   } catch (const CLI::Success& success) {
     return app.exit(success);  // --help, --version: print to stdout, exit 0
   } catch (const CLI::ExtrasError& error) {
-    throw Error(ExitCode::usage, "usage", explain_unknown_option(app, given).value_or(error.what()));
+    if (auto unknown = explain_unknown_option(app, given)) {
+      throw Error(ExitCode::usage, "usage", *unknown);
+    }
+    // CLI11 2.1 lists the extra arguments in reverse (CLI11-NOTES G6): put them back in order.
+    const std::string what = error.what();
+    const auto colon = what.find(": ");
+    std::vector<std::string> extras;
+    std::istringstream words(colon == std::string::npos ? "" : what.substr(colon + 2));
+    for (std::string word; words >> word;) {
+      extras.insert(extras.begin(), word);
+    }
+    std::string message = "unexpected argument" + std::string(extras.size() == 1 ? "" : "s");
+    for (const auto& word : extras) {
+      message += " '" + word + "'";
+    }
+    throw Error(ExitCode::usage, "usage", message);
   } catch (const CLI::ParseError& error) {
     // An unknown option before the command ("inv --bogus") makes CLI11 say only that a command is
     // required; name the option instead.
