@@ -716,6 +716,25 @@ bool wants_json_errors(const std::vector<std::string>& args) {
   return false;
 }
 
+// The index of the first word that is neither an option nor a global option's value: the command.
+std::optional<std::size_t> command_index(const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& token = args[i];
+    if (token == "--") {
+      return std::nullopt;
+    }
+    if (!token.empty() && token[0] == '-') {
+      if (std::find(k_global_options_with_value.begin(), k_global_options_with_value.end(),
+                    token) != k_global_options_with_value.end()) {
+        ++i;
+      }
+      continue;
+    }
+    return i;
+  }
+  return std::nullopt;
+}
+
 // CLI11 2.1 reports an unknown subcommand confusingly (CLI11-NOTES G6), so find the first word
 // that is not an option and check it against the table before CLI11 sees it.
 void check_subcommand(std::vector<std::string>& args) {
@@ -837,6 +856,11 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
     return 0;
   }
   check_subcommand(args);
+  // Building a CLI11 subcommand costs start-up time in every process (about 25 µs each here), so
+  // only the command being run is built; help without a command and `completion` need them all.
+  const auto index = command_index(args);
+  const std::string command = index ? args[*index] : std::string();
+  const bool all_commands = command.empty() || command == "completion";
   // CLI11 2.1 refuses "--note=" (an empty value after '='); SPEC §7 says an empty value means
   // absent, so pass it as "--note" "" instead, which CLI11 takes.
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -880,6 +904,9 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
 
   std::vector<std::pair<CLI::App*, Action>> actions;
   for (const CommandSpec& spec : k_commands) {
+    if (!all_commands && command != spec.name) {
+      continue;
+    }
     CLI::App* sub = app.add_subcommand(spec.name, spec.summary);
     if (*spec.example != '\0') {
       sub->footer(std::string("Example:\n  ") + spec.example);
