@@ -1,3 +1,5 @@
 #include "inv/cli/run.hpp"
 
-int main(int argc, char** argv) { return inv::cli::run(argc, argv); }
+int main(int argc, char** argv) {
+  return inv::cli::run(argc, argv);
+}

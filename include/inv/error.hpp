@@ -14,7 +14,7 @@ enum class ExitCode {
   usage = 2,      // unknown command or option, malformed number, SKU, TIME or batch line
   rejected = 3,   // a business rule said no
   not_found = 4,  // unknown SKU, no database at the path
-  conflict = 5,   // stale --expect-version, item exists, idempotency key reused, broken continuation
+  conflict = 5,  // stale --expect-version, item exists, idempotency key reused, broken continuation
   integrity = 6,  // verify found a problem; not an inv database; newer schema
   storage = 7,    // locked past --wait, read-only, disk full, I/O error, corrupt file
 };

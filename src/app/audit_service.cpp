@@ -2,27 +2,22 @@
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
 #include "inv/store/event_json.hpp"
 #include "inv/store/schema.hpp"
+#include "inv/util/string_map.hpp"
 
 namespace inv::app {
 namespace {
 
-// A hash map from SKU to state that can be probed with a string_view (no allocation per event).
-struct SkuHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view sku) const { return std::hash<std::string_view>{}(sku); }
-};
 struct ItemState {
   domain::Item item;
   std::int64_t last_position = 0;
 };
-using ItemMap = std::unordered_map<std::string, ItemState, SkuHash, std::equal_to<>>;
+using ItemMap = util::StringMap<ItemState>;  // by SKU, probed with views: no allocation per event
 
 ItemState& state_of(ItemMap& items, std::string_view sku) {
   auto found = items.find(sku);
@@ -33,13 +28,15 @@ ItemState& state_of(ItemMap& items, std::string_view sku) {
   return found->second;
 }
 
-std::string str(std::int64_t value) { return std::to_string(value); }
+std::string str(std::int64_t value) {
+  return std::to_string(value);
+}
 
 // The domain event of a stored row, if its type is known and the typed columns it needs are set.
 std::optional<domain::Event> event_of(const store::StoredEventView& row) {
-  const auto event = store::event_from_columns(row.type, row.qty.value_or(0),
-                                               row.on_hand.value_or(0), row.available.value_or(0),
-                                               row.previous.value_or(0));
+  const auto event =
+      store::event_from_columns(row.type, row.qty.value_or(0), row.on_hand.value_or(0),
+                                row.available.value_or(0), row.previous.value_or(0));
   if (!event) {
     return std::nullopt;
   }
@@ -55,8 +52,7 @@ std::optional<domain::Event> event_of(const store::StoredEventView& row) {
 
 std::string describe_item(const domain::Item& item) {
   return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
-         str(item.available) + ", version " + str(item.version) + ", updated_at " +
-         item.updated_at;
+         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
 }
 
 // Collects problems, keeping the first k_max_problems.
@@ -107,9 +103,9 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
                        " but the previous event's hash is " + previous_hash);
     }
     canonical.clear();
-    store::append_canonical_json(canonical, {row.position, row.sku, row.version, row.type,
-                                             row.data, row.recorded_at, row.actor, row.ref,
-                                             row.note, row.idempotency_key});
+    store::append_canonical_json(
+        canonical, {row.position, row.sku, row.version, row.type, row.data, row.recorded_at,
+                    row.actor, row.ref, row.note, row.idempotency_key});
     const std::string hash = store::chain_hash(row.prev_hash, canonical);
     if (hash != row.hash) {
       problems.add(at, "hash_mismatch",
@@ -168,8 +164,8 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
   report.head = stored_head;
   report.items = static_cast<std::int64_t>(items.size());
 
-  if (expected && (expected->position != stored_head.position ||
-                   expected->hash != stored_head.hash)) {
+  if (expected &&
+      (expected->position != stored_head.position || expected->hash != stored_head.hash)) {
     problems.add(stored_head.position, "head_mismatch",
                  "expected head " + str(expected->position) + ":" + expected->hash + ", found " +
                      str(stored_head.position) + ":" + stored_head.hash);
@@ -212,14 +208,15 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
   auto want = expected_snapshots.begin();
   auto have = stored_snapshots.begin();
   while (want != expected_snapshots.end() || have != stored_snapshots.end()) {
-    if (have == stored_snapshots.end() || (want != expected_snapshots.end() && by_key(*want, *have))) {
+    if (have == stored_snapshots.end() ||
+        (want != expected_snapshots.end() && by_key(*want, *have))) {
       problems.add(want->position, "snapshot_mismatch",
                    "no snapshot of '" + want->item.sku + "' at version " + str(want->item.version));
       ++want;
     } else if (want == expected_snapshots.end() || by_key(*have, *want)) {
-      problems.add(have->position, "snapshot_mismatch",
-                   "unexpected snapshot of '" + have->item.sku + "' at version " +
-                       str(have->item.version));
+      problems.add(
+          have->position, "snapshot_mismatch",
+          "unexpected snapshot of '" + have->item.sku + "' at version " + str(have->item.version));
       ++have;
     } else {
       if (!(*want == *have)) {
@@ -336,8 +333,8 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
     }
     if (continues && result.events == 0 && !head.recorded_at.empty() &&
         event.recorded_at < head.recorded_at) {
-      throw broken(line_number, "recorded_at of position " + str(event.position) +
-                                    " is before this log's head");
+      throw broken(line_number,
+                   "recorded_at of position " + str(event.position) + " is before this log's head");
     }
 
     // Versions and folds, per item. Where the file does not continue this log, the items'
@@ -386,9 +383,9 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
     throw Error(ExitCode::storage, "io_error", "cannot read " + source);
   }
   if (!continues) {
-    throw Error(ExitCode::conflict, "import_not_continuation",
-                source + " does not continue this log: " + first_problem +
-                    "; nothing was imported");
+    throw Error(
+        ExitCode::conflict, "import_not_continuation",
+        source + " does not continue this log: " + first_problem + "; nothing was imported");
   }
   if (result.events > 0) {
     if (!dry_run) {

@@ -1,8 +1,8 @@
-#include <nlohmann/json.hpp>
-
 #include <limits>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "inv/app/batch.hpp"
 #include "inv/domain/sku.hpp"
@@ -15,8 +15,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* k_fields[] = {"cmd", "sku",  "qty",  "soh",           "available",
-                                    "ref", "note", "expect_version", "idempotency_key"};
+constexpr const char* k_fields[] = {
+    "cmd", "sku", "qty", "soh", "available", "ref", "note", "expect_version", "idempotency_key"};
 
 bool is_field(std::string_view name) {
   for (const char* field : k_fields) {
@@ -33,15 +33,24 @@ struct RawLine {
       idempotency_key;
 
   std::optional<std::string>* field(std::string_view name) {
-    if (name == "cmd") return &cmd;
-    if (name == "sku") return &sku;
-    if (name == "qty") return &qty;
-    if (name == "soh") return &soh;
-    if (name == "available") return &available;
-    if (name == "ref") return &ref;
-    if (name == "note") return &note;
-    if (name == "expect_version") return &expect_version;
-    if (name == "idempotency_key") return &idempotency_key;
+    if (name == "cmd")
+      return &cmd;
+    if (name == "sku")
+      return &sku;
+    if (name == "qty")
+      return &qty;
+    if (name == "soh")
+      return &soh;
+    if (name == "available")
+      return &available;
+    if (name == "ref")
+      return &ref;
+    if (name == "note")
+      return &note;
+    if (name == "expect_version")
+      return &expect_version;
+    if (name == "idempotency_key")
+      return &idempotency_key;
     return nullptr;
   }
 };
@@ -110,7 +119,8 @@ BatchLine to_batch_line(RawLine& raw) {
     line.command = create;
   } else if (cmd == "set-soh") {
     no_create_fields();
-    line.command = domain::SetOnHand{sku, number(raw.qty, "qty", non_negative, 0, "a whole number >= 0")};
+    line.command =
+        domain::SetOnHand{sku, number(raw.qty, "qty", non_negative, 0, "a whole number >= 0")};
   } else if (cmd == "adjust") {
     no_create_fields();
     line.command = domain::AdjustStock{
@@ -217,8 +227,8 @@ class NdjsonReader final : public BatchReader {
         continue;
       }
       if (value.is_string()) {
-        const bool numeric = key == "qty" || key == "soh" || key == "available" ||
-                             key == "expect_version";
+        const bool numeric =
+            key == "qty" || key == "soh" || key == "available" || key == "expect_version";
         if (numeric) {
           throw usage_error("\"" + key + "\" must be a JSON integer, not a string");
         }

@@ -13,8 +13,8 @@ void check_expected_version(const domain::Item& item, std::int64_t expected) {
   if (item.version == expected) {
     return;
   }
-  std::string actual = item.exists() ? "is at version " + std::to_string(item.version)
-                                     : "does not exist";
+  std::string actual =
+      item.exists() ? "is at version " + std::to_string(item.version) : "does not exist";
   std::string wanted = expected == 0 ? "not to exist" : "version " + std::to_string(expected);
   throw Error(ExitCode::conflict, "version_conflict",
               "item '" + item.sku + "' " + actual + " (expected " + wanted + ")");
@@ -53,7 +53,6 @@ std::optional<WriteResult> find_duplicate(store::WriteSession& session,
   result.duplicate = true;
   return result;
 }
-
 
 // Runs one command inside `session` without committing.
 WriteResult execute_in(store::WriteSession& session, const domain::Command& command,
@@ -94,8 +93,8 @@ WriteOptions line_options(const BatchLine& line, const BatchOptions& batch) {
   options.metadata.actor = batch.actor;
   options.metadata.ref = line.ref;
   options.metadata.note = line.note;
-  options.metadata.idempotency_key = batch.idempotency_key ? batch.idempotency_key
-                                                           : line.idempotency_key;
+  options.metadata.idempotency_key =
+      batch.idempotency_key ? batch.idempotency_key : line.idempotency_key;
   options.key_checked_by_batch = batch.idempotency_key.has_value();
   return options;
 }
@@ -169,9 +168,8 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     if (static_cast<std::size_t>(result.commands) != original.size()) {
       throw Error(ExitCode::conflict, "idempotency_conflict",
                   "idempotency key '" + *options.idempotency_key +
-                      "' was already used for another batch (" +
-                      std::to_string(original.size()) + " commands, this one has " +
-                      std::to_string(result.commands) + ")");
+                      "' was already used for another batch (" + std::to_string(original.size()) +
+                      " commands, this one has " + std::to_string(result.commands) + ")");
     }
     result.duplicate = true;
   }

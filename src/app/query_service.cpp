@@ -8,7 +8,8 @@ namespace inv::app {
 namespace {
 
 Error unknown_item(std::string_view sku) {
-  return Error(ExitCode::not_found, "item_not_found", "no item with SKU '" + std::string(sku) + "'");
+  return Error(ExitCode::not_found, "item_not_found",
+               "no item with SKU '" + std::string(sku) + "'");
 }
 
 }  // namespace
@@ -45,8 +46,7 @@ domain::Item QueryService::show_as_of(std::string_view sku, std::string_view tim
   return *item;
 }
 
-std::vector<domain::Item> QueryService::list_as_of(std::string_view time,
-                                                   std::string_view prefix) {
+std::vector<domain::Item> QueryService::list_as_of(std::string_view time, std::string_view prefix) {
   return m_store.list_as_of(time, prefix);
 }
 

@@ -1,10 +1,9 @@
 #include "inv/cli/arguments.hpp"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <unistd.h>
 
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"

@@ -19,7 +19,8 @@ const std::vector<HelpTopic>& help_topics() {
 With --json, an error is one JSON object on stderr:
   {"error":{"code":"insufficient_available","message":"...","exit":3}}
 )"},
-      {"formats", "Output formats and their shapes", R"(Output formats (--format text|json|ndjson|csv; --json is --format json):
+      {"formats", "Output formats and their shapes",
+       R"(Output formats (--format text|json|ndjson|csv; --json is --format json):
   text    aligned tables for people (the default)
   json    one JSON document
   ndjson  one JSON object a line (list, history, export, apply)

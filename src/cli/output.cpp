@@ -1,12 +1,11 @@
 #include "inv/cli/output.hpp"
 
-#include <fmt/format.h>
-
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
+#include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "inv/util/json_writer.hpp"
 
@@ -88,8 +87,8 @@ std::vector<std::string> item_fields(const domain::Item& item) {
 const std::vector<std::string> k_item_header = {"sku",       "on_hand", "reserved",
                                                 "available", "version", "updated_at"};
 const std::vector<std::string> k_event_header = {
-    "position", "sku",  "version", "type",         "data",         "recorded_at",
-    "actor",    "ref",  "note",    "idempotency_key", "prev_hash", "hash"};
+    "position", "sku",  "version",         "type",      "data", "recorded_at", "actor",
+    "ref",      "note", "idempotency_key", "prev_hash", "hash"};
 
 std::vector<std::string> event_fields(const store::RecordedEvent& e) {
   return {std::to_string(e.position),
@@ -334,9 +333,9 @@ void print_write_result(const Output& out, const app::WriteResult& result) {
     what += describe(event.event);
   }
   const domain::Item& item = result.item;
-  std::string line = fmt::format("{}: {} -> on_hand {}, reserved {}, available {} (version {})",
-                                 item.sku, what, item.on_hand, item.reserved, item.available,
-                                 item.version);
+  std::string line =
+      fmt::format("{}: {} -> on_hand {}, reserved {}, available {} (version {})", item.sku, what,
+                  item.on_hand, item.reserved, item.available, item.version);
   if (result.dry_run) {
     line = "dry run, nothing written: " + line;
   } else if (result.duplicate) {
@@ -380,8 +379,9 @@ void print_batch_result(const Output& out, const app::BatchResult& result,
   }
   std::string text;
   if (result.duplicate) {
-    text = fmt::format("already done, nothing written: the batch of {} commands was applied before\n",
-                       result.commands);
+    text =
+        fmt::format("already done, nothing written: the batch of {} commands was applied before\n",
+                    result.commands);
   } else {
     text = fmt::format("{}{} command{}, {} event{}; head {}:{}\n",
                        result.dry_run ? "dry run, nothing written: would apply " : "applied ",
@@ -473,9 +473,9 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
     std::string text;
     if (report.ok()) {
       const bool color = use_color(out.color, out.stream);
-      text = fmt::format("{}: {} events, {} items, head {}:{}\n",
-                         color ? "\033[32mok\033[0m" : "ok", report.events, report.items,
-                         report.head.position, report.head.hash);
+      text =
+          fmt::format("{}: {} events, {} items, head {}:{}\n", color ? "\033[32mok\033[0m" : "ok",
+                      report.events, report.items, report.head.position, report.head.hash);
     } else {
       text = fmt::format("{}: {} problem{} in {} events (head {}:{})\n",
                          use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
@@ -488,9 +488,9 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
       write(out, text);
       table.flush(out);
       if (report.problems_total > static_cast<std::int64_t>(report.problems.size())) {
-        write(out, fmt::format("... and {} more\n",
-                               report.problems_total -
-                                   static_cast<std::int64_t>(report.problems.size())));
+        write(out, fmt::format(
+                       "... and {} more\n",
+                       report.problems_total - static_cast<std::int64_t>(report.problems.size())));
       }
       return;
     }
@@ -560,10 +560,9 @@ app::Progress make_progress(const Output& out, const char* what) {
     return nullptr;
   }
   return [what](std::int64_t done, std::int64_t total) {
-    const std::string line =
-        total > 0 ? fmt::format("\r{}: {} of {} events ({}%)", what, done, total,
-                                done * 100 / total)
-                  : fmt::format("\r{}: {} events", what, done);
+    const std::string line = total > 0 ? fmt::format("\r{}: {} of {} events ({}%)", what, done,
+                                                     total, done * 100 / total)
+                                       : fmt::format("\r{}: {} events", what, done);
     std::fwrite(line.data(), 1, line.size(), stderr);
     std::fflush(stderr);
   };
@@ -576,9 +575,9 @@ void finish_progress(const Output& out) {
 }
 
 struct EventPrinter::Table {
-  TextTable table{{"POSITION", "SKU", "VERSION", "TYPE", "DATA", "RECORDED_AT", "ACTOR", "REF",
-                   "NOTE"},
-                  {true, false, true, false, false, false, false, false, false}};
+  TextTable table{
+      {"POSITION", "SKU", "VERSION", "TYPE", "DATA", "RECORDED_AT", "ACTOR", "REF", "NOTE"},
+      {true, false, true, false, false, false, false, false, false}};
 };
 
 EventPrinter::EventPrinter(const Output& out) : m_out(out) {
@@ -619,9 +618,9 @@ void EventPrinter::print(const store::RecordedEvent& event) {
       write(m_out, csv_row(event_fields(event)));
       break;
     case Format::text:
-      m_table->table.add({std::to_string(event.position), event.sku,
-                          std::to_string(event.version), std::string(event.type()), event.data,
-                          event.recorded_at, event.metadata.actor, event.metadata.ref.value_or(""),
+      m_table->table.add({std::to_string(event.position), event.sku, std::to_string(event.version),
+                          std::string(event.type()), event.data, event.recorded_at,
+                          event.metadata.actor, event.metadata.ref.value_or(""),
                           event.metadata.note.value_or("")});
       // Widths come from the first rows; a long history streams instead of piling up in memory.
       if (m_table->table.size() >= 10000) {
@@ -646,8 +645,10 @@ void EventPrinter::finish() {
 
 bool use_color(ColorMode mode, std::FILE* stream) {
   switch (mode) {
-    case ColorMode::always: return true;
-    case ColorMode::never: return false;
+    case ColorMode::always:
+      return true;
+    case ColorMode::never:
+      return false;
     case ColorMode::automatic: {
       const char* no_color = std::getenv("NO_COLOR");
       return (no_color == nullptr || *no_color == '\0') && isatty(fileno(stream)) != 0;

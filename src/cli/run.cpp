@@ -2,19 +2,19 @@
 
 // CLI11 is header-only and slow to compile (seconds per translation unit), so it is included
 // here and nowhere else; the rest of the CLI (arguments.cpp, output.cpp) does not see it.
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include "inv/app/audit_service.hpp"
 #include "inv/app/batch.hpp"
@@ -110,10 +110,14 @@ class Context {
 
  private:
   static Format parse_format(const std::string& name) {
-    if (name == "text") return Format::text;
-    if (name == "json") return Format::json;
-    if (name == "ndjson") return Format::ndjson;
-    if (name == "csv") return Format::csv;
+    if (name == "text")
+      return Format::text;
+    if (name == "json")
+      return Format::json;
+    if (name == "ndjson")
+      return Format::ndjson;
+    if (name == "csv")
+      return Format::csv;
     throw usage_error("--format must be one of text, json, ndjson, csv; got '" + name + "'");
   }
 
@@ -280,8 +284,7 @@ Action setup_apply(CLI::App& sub) {
   sub.add_flag("--dry-run", args->dry_run, "Check every line, write nothing");
   sub.add_option("--actor", args->actor, "Who is acting (default: $INV_ACTOR, else login name)")
       ->type_name("NAME");
-  sub.add_option("--idempotency-key", args->idempotency_key,
-                 "Run the whole batch at most once")
+  sub.add_option("--idempotency-key", args->idempotency_key, "Run the whole batch at most once")
       ->type_name("K");
   return [args](Context& ctx) {
     app::BatchFormat format = app::BatchFormat::ndjson;
@@ -374,8 +377,7 @@ Action setup_list(CLI::App& sub) {
   };
   auto args = std::make_shared<Arguments>();
   sub.add_option("--prefix", args->prefix, "Only SKUs that start with P")->type_name("P");
-  sub.add_option("--as-of", args->as_of, "The stock report at TIME (inclusive)")
-      ->type_name("TIME");
+  sub.add_option("--as-of", args->as_of, "The stock report at TIME (inclusive)")->type_name("TIME");
   return [args](Context& ctx) {
     std::optional<std::string> time;
     if (args->as_of) {
@@ -442,10 +444,9 @@ Action setup_verify(CLI::App& sub) {
       if (colon == std::string::npos) {
         throw usage_error("--expect-head must be POSITION:HASH, as 'inv head' prints it");
       }
-      expected = app::ExpectedHead{
-          parse_number(std::string_view(text).substr(0, colon), "--expect-head position",
-                       NumberKind::count),
-          text.substr(colon + 1)};
+      expected = app::ExpectedHead{parse_number(std::string_view(text).substr(0, colon),
+                                                "--expect-head position", NumberKind::count),
+                                   text.substr(colon + 1)};
     }
     ctx.require_format({}, "verify");
     auto store = ctx.open(store::Access::read);
@@ -545,8 +546,10 @@ Action setup_stats(CLI::App&) {
 
 ValueKind value_kind(const CLI::Option& option) {
   const std::string name = option.get_name(false, true);
-  if (name == "sku") return ValueKind::sku;
-  if (name == "file" || name == "--db") return ValueKind::file;
+  if (name == "sku")
+    return ValueKind::sku;
+  if (name == "file" || name == "--db")
+    return ValueKind::file;
   if (name == "--format" || name == "--input" || name == "--type" || name == "--color" ||
       name == "shell")
     return ValueKind::choice;
@@ -555,10 +558,14 @@ ValueKind value_kind(const CLI::Option& option) {
 
 std::vector<std::string> value_choices(const CLI::Option& option) {
   const std::string name = option.get_name(false, true);
-  if (name == "--format") return {"text", "json", "ndjson", "csv"};
-  if (name == "--input") return {"ndjson", "csv"};
-  if (name == "--color") return {"auto", "always", "never"};
-  if (name == "shell") return {"bash", "zsh", "fish"};
+  if (name == "--format")
+    return {"text", "json", "ndjson", "csv"};
+  if (name == "--input")
+    return {"ndjson", "csv"};
+  if (name == "--color")
+    return {"auto", "always", "never"};
+  if (name == "shell")
+    return {"bash", "zsh", "fish"};
   if (name == "--type") {
     return {std::begin(domain::k_event_type_names), std::end(domain::k_event_type_names)};
   }
@@ -596,9 +603,8 @@ CompletionModel completion_model(const CLI::App& app) {
   };
   CompletionModel model;
   model.globals = options_of(app, nullptr);
-  for (const CLI::App* sub : app.get_subcommands([](const CLI::App* s) {
-         return !s->get_group().empty();
-       })) {
+  for (const CLI::App* sub :
+       app.get_subcommands([](const CLI::App* s) { return !s->get_group().empty(); })) {
     CompletionCommand command;
     command.name = sub->get_name();
     command.summary = sub->get_description();
@@ -667,10 +673,8 @@ const std::array k_commands{
     CommandSpec{"apply", "Run a batch of commands (NDJSON or CSV), all or nothing",
                 "inv apply orders.ndjson", &setup_apply},
     CommandSpec{"show", "Show one item's current state", "inv show SKU-1", &setup_show},
-    CommandSpec{"list", "List every item (stock report)", "inv list --prefix SKU-",
-                &setup_list},
-    CommandSpec{"history", "Show events in order", "inv history SKU-1 --limit 20",
-                &setup_history},
+    CommandSpec{"list", "List every item (stock report)", "inv list --prefix SKU-", &setup_list},
+    CommandSpec{"history", "Show events in order", "inv history SKU-1 --limit 20", &setup_history},
     CommandSpec{"head", "Print the last position and its hash", "inv head", &setup_head},
     CommandSpec{"verify", "Check the whole log: chain, versions, read models",
                 "inv verify --expect-head 42:9f86d0...", &setup_verify},
@@ -899,7 +903,8 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
   app.add_flag("-q,--quiet", globals.quiet, "Print no results (errors still go to stderr)");
   app.add_option("--wait", globals.wait, "How long to wait for the database lock (default 5000)")
       ->type_name("MS");
-  app.add_option("--color", globals.color, "Colour: auto (on a terminal, not with NO_COLOR), always, never")
+  app.add_option("--color", globals.color,
+                 "Colour: auto (on a terminal, not with NO_COLOR), always, never")
       ->type_name("WHEN");
 
   std::vector<std::pair<CLI::App*, Action>> actions;
@@ -961,7 +966,6 @@ int run_parsed(std::vector<std::string> args, bool& json_errors) {
   return 0;
 }
 
-
 // --color as given on the command line (errors are printed before, or without, a parse).
 ColorMode scan_color(const std::vector<std::string>& args) {
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -971,8 +975,10 @@ ColorMode scan_color(const std::vector<std::string>& args) {
     } else if (args[i].rfind("--color=", 0) == 0) {
       value = args[i].substr(8);
     }
-    if (value == "always") return ColorMode::always;
-    if (value == "never") return ColorMode::never;
+    if (value == "always")
+      return ColorMode::always;
+    if (value == "never")
+      return ColorMode::never;
   }
   return ColorMode::automatic;
 }
@@ -989,9 +995,10 @@ int run(int argc, char** argv) {
     print_error(json_errors, error, use_color(color, stderr));
     return static_cast<int>(error.exit_code());
   } catch (const std::exception& error) {
-    print_error(json_errors,
-                Error(ExitCode::failure, "internal", std::string("internal error: ") + error.what()),
-                use_color(color, stderr));
+    print_error(
+        json_errors,
+        Error(ExitCode::failure, "internal", std::string("internal error: ") + error.what()),
+        use_color(color, stderr));
     return static_cast<int>(ExitCode::failure);
   }
 }

@@ -15,7 +15,9 @@ struct Overloaded : Ts... {
 template <class... Ts>
 Overloaded(Ts...) -> Overloaded<Ts...>;
 
-std::string str(std::int64_t value) { return std::to_string(value); }
+std::string str(std::int64_t value) {
+  return std::to_string(value);
+}
 
 Error rejected(std::string code, const std::string& message) {
   return Error(ExitCode::rejected, std::move(code), message);
@@ -117,17 +119,16 @@ std::vector<Event> decide_complete(const CompleteReservation& c, const Item& ite
 }  // namespace
 
 std::vector<Event> decide(const Command& command, const Item& item) {
-  return std::visit(
-      Overloaded{
-          [&](const CreateItem& c) { return decide_create(c, item); },
-          [&](const SetOnHand& c) { return decide_set_on_hand(c, item); },
-          [&](const AdjustStock& c) { return decide_adjust(c, item); },
-          [&](const SetAvailable& c) { return decide_set_available(c, item); },
-          [&](const ReserveStock& c) { return decide_reserve(c, item); },
-          [&](const ReleaseReservation& c) { return decide_release(c, item); },
-          [&](const CompleteReservation& c) { return decide_complete(c, item); },
-      },
-      command);
+  return std::visit(Overloaded{
+                        [&](const CreateItem& c) { return decide_create(c, item); },
+                        [&](const SetOnHand& c) { return decide_set_on_hand(c, item); },
+                        [&](const AdjustStock& c) { return decide_adjust(c, item); },
+                        [&](const SetAvailable& c) { return decide_set_available(c, item); },
+                        [&](const ReserveStock& c) { return decide_reserve(c, item); },
+                        [&](const ReleaseReservation& c) { return decide_release(c, item); },
+                        [&](const CompleteReservation& c) { return decide_complete(c, item); },
+                    },
+                    command);
 }
 
 Item evolve(Item item, const Event& event) {
@@ -172,42 +173,43 @@ Item evolve(Item item, const Event& event) {
 }
 
 bool is_outcome_of(const Command& command, const Event& event) {
-  return std::visit(
-      Overloaded{
-          [&](const CreateItem& c) {
-            const auto* e = std::get_if<ItemCreated>(&event);
-            return e && e->on_hand == c.on_hand && e->available == c.available.value_or(c.on_hand);
-          },
-          [&](const SetOnHand& c) {
-            // A count creates the item when it is absent, so either event can be its outcome.
-            if (const auto* created = std::get_if<ItemCreated>(&event)) {
-              return created->on_hand == c.on_hand && created->available == c.on_hand;
-            }
-            const auto* e = std::get_if<OnHandSet>(&event);
-            return e && e->on_hand == c.on_hand;
-          },
-          [&](const AdjustStock& c) {
-            const auto* e = std::get_if<StockAdjusted>(&event);
-            return e && e->delta == c.delta;
-          },
-          [&](const SetAvailable& c) {
-            const auto* e = std::get_if<AvailableSet>(&event);
-            return e && e->available == c.available;
-          },
-          [&](const ReserveStock& c) {
-            const auto* e = std::get_if<StockReserved>(&event);
-            return e && e->qty == c.qty;
-          },
-          [&](const ReleaseReservation& c) {
-            const auto* e = std::get_if<ReservationReleased>(&event);
-            return e && e->qty == c.qty;
-          },
-          [&](const CompleteReservation& c) {
-            const auto* e = std::get_if<ReservationCompleted>(&event);
-            return e && e->qty == c.qty;
-          },
-      },
-      command);
+  return std::visit(Overloaded{
+                        [&](const CreateItem& c) {
+                          const auto* e = std::get_if<ItemCreated>(&event);
+                          return e && e->on_hand == c.on_hand &&
+                                 e->available == c.available.value_or(c.on_hand);
+                        },
+                        [&](const SetOnHand& c) {
+                          // A count creates the item when it is absent, so either event can be its
+                          // outcome.
+                          if (const auto* created = std::get_if<ItemCreated>(&event)) {
+                            return created->on_hand == c.on_hand && created->available == c.on_hand;
+                          }
+                          const auto* e = std::get_if<OnHandSet>(&event);
+                          return e && e->on_hand == c.on_hand;
+                        },
+                        [&](const AdjustStock& c) {
+                          const auto* e = std::get_if<StockAdjusted>(&event);
+                          return e && e->delta == c.delta;
+                        },
+                        [&](const SetAvailable& c) {
+                          const auto* e = std::get_if<AvailableSet>(&event);
+                          return e && e->available == c.available;
+                        },
+                        [&](const ReserveStock& c) {
+                          const auto* e = std::get_if<StockReserved>(&event);
+                          return e && e->qty == c.qty;
+                        },
+                        [&](const ReleaseReservation& c) {
+                          const auto* e = std::get_if<ReservationReleased>(&event);
+                          return e && e->qty == c.qty;
+                        },
+                        [&](const CompleteReservation& c) {
+                          const auto* e = std::get_if<ReservationCompleted>(&event);
+                          return e && e->qty == c.qty;
+                        },
+                    },
+                    command);
 }
 
 bool invariant_holds(const Item& item) {

@@ -14,8 +14,8 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       throw Error(ExitCode::storage, "database_locked",
-                  std::string(context) + ": the database is locked by another process (" +
-                      detail + "); try again or raise --wait");
+                  std::string(context) + ": the database is locked by another process (" + detail +
+                      "); try again or raise --wait");
     case SQLITE_READONLY:
       throw Error(ExitCode::storage, "read_only", message);
     case SQLITE_FULL:
@@ -53,7 +53,9 @@ Statement::Statement(sqlite3* db, std::string_view sql, unsigned prepare_flags) 
 Statement::Statement(Statement&& other) noexcept
     : m_db(other.m_db), m_stmt(std::exchange(other.m_stmt, nullptr)) {}
 
-Statement::~Statement() { sqlite3_finalize(m_stmt); }
+Statement::~Statement() {
+  sqlite3_finalize(m_stmt);
+}
 
 Statement& Statement::bind(int index, std::int64_t value) {
   sqlite3_bind_int64(m_stmt, index, value);
@@ -95,7 +97,9 @@ void Statement::reset() noexcept {
   sqlite3_clear_bindings(m_stmt);
 }
 
-std::int64_t Statement::int64(int column) const { return sqlite3_column_int64(m_stmt, column); }
+std::int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(m_stmt, column);
+}
 
 std::string_view Statement::text(int column) const {
   const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, column));
@@ -121,7 +125,9 @@ Database::Database(const std::filesystem::path& file, OpenMode mode, int busy_ti
   int flags = SQLITE_OPEN_NOMUTEX;  // one thread per connection
   std::string name = file.string();
   switch (mode) {
-    case OpenMode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+    case OpenMode::read_only:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
     case OpenMode::immutable: {
       flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
       std::string uri = "file:";
@@ -138,8 +144,12 @@ Database::Database(const std::filesystem::path& file, OpenMode mode, int busy_ti
       name = uri + "?immutable=1";
       break;
     }
-    case OpenMode::read_write: flags |= SQLITE_OPEN_READWRITE; break;
-    case OpenMode::create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+    case OpenMode::read_write:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case OpenMode::create:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
   }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(name.c_str(), &raw, flags, nullptr);

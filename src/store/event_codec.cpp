@@ -65,7 +65,8 @@ void append_canonical_json(std::string& out, const CanonicalFields& f) {
       out += "null";
     }
   };
-  // Keys sorted: actor, data, idempotency_key, note, position, recorded_at, ref, sku, type, version.
+  // Keys sorted: actor, data, idempotency_key, note, position, recorded_at, ref, sku, type,
+  // version.
   out += "{\"actor\":";
   util::append_json_string(out, f.actor);
   out += ",\"data\":";
@@ -145,25 +146,30 @@ std::optional<domain::Event> event_from_columns(std::string_view type, std::int6
 }
 
 EventColumns event_columns(const domain::Event& event) {
-  return std::visit(
-      Overloaded{
-          [](const domain::ItemCreated& e) {
-            return EventColumns{std::nullopt, e.on_hand, e.available, std::nullopt};
-          },
-          [](const domain::OnHandSet& e) {
-            return EventColumns{std::nullopt, e.on_hand, e.available, e.previous};
-          },
-          [](const domain::StockAdjusted& e) {
-            return EventColumns{e.delta, e.on_hand, e.available, std::nullopt};
-          },
-          [](const domain::AvailableSet& e) {
-            return EventColumns{std::nullopt, std::nullopt, e.available, e.previous};
-          },
-          [](const domain::StockReserved& e) { return EventColumns{e.qty, {}, {}, {}}; },
-          [](const domain::ReservationReleased& e) { return EventColumns{e.qty, {}, {}, {}}; },
-          [](const domain::ReservationCompleted& e) { return EventColumns{e.qty, {}, {}, {}}; },
-      },
-      event);
+  return std::visit(Overloaded{
+                        [](const domain::ItemCreated& e) {
+                          return EventColumns{std::nullopt, e.on_hand, e.available, std::nullopt};
+                        },
+                        [](const domain::OnHandSet& e) {
+                          return EventColumns{std::nullopt, e.on_hand, e.available, e.previous};
+                        },
+                        [](const domain::StockAdjusted& e) {
+                          return EventColumns{e.delta, e.on_hand, e.available, std::nullopt};
+                        },
+                        [](const domain::AvailableSet& e) {
+                          return EventColumns{std::nullopt, std::nullopt, e.available, e.previous};
+                        },
+                        [](const domain::StockReserved& e) {
+                          return EventColumns{e.qty, {}, {}, {}};
+                        },
+                        [](const domain::ReservationReleased& e) {
+                          return EventColumns{e.qty, {}, {}, {}};
+                        },
+                        [](const domain::ReservationCompleted& e) {
+                          return EventColumns{e.qty, {}, {}, {}};
+                        },
+                    },
+                    event);
 }
 
 }  // namespace inv::store

@@ -1,10 +1,10 @@
 #include "inv/store/event_json.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <array>
 #include <limits>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"
@@ -152,8 +152,9 @@ RecordedEvent parse_event_json(std::string_view line) {
   event.recorded_at = text(object, "recorded_at");
   const auto instant = util::parse_time(event.recorded_at);
   if (!instant || util::format_rfc3339_micros(*instant) != event.recorded_at) {
-    throw invalid("\"recorded_at\" must be UTC RFC 3339 with microseconds, e.g. "
-                  "2026-11-28T06:15:14.000000Z");
+    throw invalid(
+        "\"recorded_at\" must be UTC RFC 3339 with microseconds, e.g. "
+        "2026-11-28T06:15:14.000000Z");
   }
   event.metadata.actor = text(object, "actor");
   event.metadata.ref = optional_text(object, "ref");

@@ -101,8 +101,8 @@ void create_or_migrate(Database& db, const std::string& path) {
       return;
     case FileState::needs_migration:
       // Schema 1 is the first; later versions add their steps here, one per version.
-      throw Error(ExitCode::failure, "internal", "no migration to schema version " +
-                                                     std::to_string(k_schema_version));
+      throw Error(ExitCode::failure, "internal",
+                  "no migration to schema version " + std::to_string(k_schema_version));
   }
 }
 

@@ -1,12 +1,12 @@
 #include "inv/store/sqlite_event_store.hpp"
 
 #include <system_error>
-#include <unordered_map>
 
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
 #include "inv/store/schema.hpp"
+#include "inv/util/string_map.hpp"
 #include "inv/util/time.hpp"
 
 namespace inv::store {
@@ -23,8 +23,8 @@ RecordedEvent read_event(const Statement& row) {
   event.sku = row.text(1);
   event.version = row.int64(2);
   const std::string_view type = row.text(3);
-  auto decoded = event_from_columns(type, row.int64(12), row.int64(13), row.int64(14),
-                                    row.int64(15));
+  auto decoded =
+      event_from_columns(type, row.int64(12), row.int64(13), row.int64(14), row.int64(15));
   if (!decoded) {
     throw Error(ExitCode::integrity, "unknown_event_type",
                 "event at position " + std::to_string(event.position) + " has unknown type '" +
@@ -65,7 +65,6 @@ Head read_head(Database& db) {
   return head;
 }
 
-
 std::optional<std::int64_t> optional_int(const Statement& row, int column) {
   return row.is_null(column) ? std::nullopt : std::optional<std::int64_t>(row.int64(column));
 }
@@ -103,8 +102,9 @@ void scan_log_rows(Database& db, std::int64_t after_position,
 
 std::vector<domain::Item> read_model_rows(Database& db) {
   std::vector<domain::Item> items;
-  auto row = db.cached("SELECT sku, on_hand, reserved, available, version, updated_at FROM items "
-                       "ORDER BY sku");
+  auto row = db.cached(
+      "SELECT sku, on_hand, reserved, available, version, updated_at FROM items "
+      "ORDER BY sku");
   while (row->step()) {
     items.push_back(read_item(*row));
   }
@@ -113,8 +113,9 @@ std::vector<domain::Item> read_model_rows(Database& db) {
 
 std::vector<Snapshot> snapshot_rows(Database& db) {
   std::vector<Snapshot> snapshots;
-  auto row = db.cached("SELECT sku, on_hand, reserved, available, version, updated_at, position "
-                       "FROM snapshots ORDER BY sku, version");
+  auto row = db.cached(
+      "SELECT sku, on_hand, reserved, available, version, updated_at, position "
+      "FROM snapshots ORDER BY sku, version");
   while (row->step()) {
     snapshots.push_back({read_item(*row), row->int64(6)});
   }
@@ -151,8 +152,8 @@ std::optional<domain::Item> state_at_version(Database& db, std::string_view sku,
       "WHERE sku = ? AND version > ? AND version <= ? ORDER BY version");
   row->bind(1, sku).bind(2, item.version).bind(3, version);
   while (row->step()) {
-    const auto event = event_from_columns(row->text(1), row->int64(2), row->int64(3),
-                                          row->int64(4), row->int64(5));
+    const auto event = event_from_columns(row->text(1), row->int64(2), row->int64(3), row->int64(4),
+                                          row->int64(5));
     if (!event || row->int64(0) != item.version + 1) {
       throw Error(ExitCode::integrity, "damaged_log",
                   "the log of '" + std::string(sku) + "' is damaged at position " +
@@ -245,7 +246,8 @@ Error missing_database(const std::filesystem::path& path) {
 
 class SqliteWriteSession final : public WriteSession {
  public:
-  explicit SqliteWriteSession(Database& db) : m_db(db), m_transaction(db, Transaction::Mode::write) {}
+  explicit SqliteWriteSession(Database& db)
+      : m_db(db), m_transaction(db, Transaction::Mode::write) {}
 
   domain::Item load(std::string_view sku) override {
     if (const auto dirty = m_dirty.find(sku); dirty != m_dirty.end()) {
@@ -292,8 +294,7 @@ class SqliteWriteSession final : public WriteSession {
     return events;
   }
 
-  std::optional<domain::Item> item_at_version(std::string_view sku,
-                                              std::int64_t version) override {
+  std::optional<domain::Item> item_at_version(std::string_view sku, std::int64_t version) override {
     return state_at_version(m_db, sku, version);
   }
 
@@ -427,18 +428,11 @@ class SqliteWriteSession final : public WriteSession {
     }
   }
 
-  struct SkuHash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view sku) const {
-      return std::hash<std::string_view>{}(sku);
-    }
-  };
-
   Database& m_db;
   Transaction m_transaction;
   std::optional<Head> m_head;  // read once per session, then advanced as events are appended
   // Items changed in this session and not yet written to the read model (see commit()).
-  std::unordered_map<std::string, domain::Item, SkuHash, std::equal_to<>> m_dirty;
+  util::StringMap<domain::Item> m_dirty;
 };
 
 }  // namespace

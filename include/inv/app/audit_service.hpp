@@ -13,9 +13,10 @@
 namespace inv::app {
 
 struct Problem {
-  std::int64_t position = 0;  // 0 when the problem is not at one event (e.g. an extra read model row)
-  std::string kind;           // stable snake_case, e.g. "hash_mismatch"
-  std::string message;        // expected vs actual
+  std::int64_t position =
+      0;                // 0 when the problem is not at one event (e.g. an extra read model row)
+  std::string kind;     // stable snake_case, e.g. "hash_mismatch"
+  std::string message;  // expected vs actual
 };
 
 struct VerifyReport {
@@ -23,8 +24,8 @@ struct VerifyReport {
   std::int64_t events = 0;
   std::int64_t items = 0;
   store::Head head;
-  std::vector<Problem> problems;      // the first k_max_problems, in the order found
-  std::int64_t problems_total = 0;    // all of them, including those not kept
+  std::vector<Problem> problems;    // the first k_max_problems, in the order found
+  std::int64_t problems_total = 0;  // all of them, including those not kept
 };
 
 struct ExpectedHead {

@@ -23,8 +23,8 @@ struct WriteOptions {
 
 // What a write command did (or, for a dry run, would do).
 struct WriteResult {
-  domain::Item item;                          // the item after the command
-  std::vector<store::RecordedEvent> events;   // as appended
+  domain::Item item;                         // the item after the command
+  std::vector<store::RecordedEvent> events;  // as appended
   bool dry_run = false;
   bool duplicate = false;
 };

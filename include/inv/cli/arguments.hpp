@@ -12,10 +12,10 @@ namespace inv::cli {
 
 // What a number argument may be (SPEC §1, §7).
 enum class NumberKind {
-  quantity,      // Q >= 1
-  count,         // N, A, V, POSITION >= 0
-  delta,         // DELTA != 0, may be negative
-  positive,      // --limit >= 1
+  quantity,  // Q >= 1
+  count,     // N, A, V, POSITION >= 0
+  delta,     // DELTA != 0, may be negative
+  positive,  // --limit >= 1
 };
 
 // Parses `text` as the argument `name` (e.g. "QTY"). Throws inv::Error (usage, "invalid_number")
@@ -26,7 +26,8 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
 std::string checked_sku(std::string_view sku);
 
 // The candidate closest to `word` (edit distance at most 2, or a prefix), if any.
-std::optional<std::string> closest(std::string_view word, const std::vector<std::string>& candidates);
+std::optional<std::string> closest(std::string_view word,
+                                   const std::vector<std::string>& candidates);
 
 // The actor recorded on events: `option` if non-empty, else INV_ACTOR, else the login name.
 std::string resolve_actor(const std::optional<std::string>& option);

@@ -3,8 +3,6 @@
 // themselves after use, and explicit transactions. Every SQLite failure becomes an inv::Error
 // (see sqlite_error()), so callers never look at result codes.
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -12,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 namespace inv::store {
 

@@ -111,7 +111,6 @@ class ReadSession {
 // commit() rolls everything back.
 class WriteSession : public ReadSession {
  public:
-
   // The current state of `sku` from the read model (version 0 if the item does not exist).
   virtual domain::Item load(std::string_view sku) = 0;
 
