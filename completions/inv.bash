@@ -84,7 +84,7 @@ _inv() {
     export) options='--since'; case $positional in esac ;;
     import) options='--dry-run'; case $positional in 0) COMPREPLY=($(compgen -f -- "$cur")) ;; esac ;;
     rebuild) options=''; case $positional in esac ;;
-    completion) options=''; case $positional in 0) COMPREPLY=() ;; esac ;;
+    completion) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;; esac ;;
     stats) options=''; case $positional in esac ;;
   esac
   if [[ $cur == -* ]]; then

@@ -108,3 +108,4 @@ complete -c inv -n '__fish_seen_subcommand_from verify' -l expect-head -x -d 'Al
 complete -c inv -n '__fish_seen_subcommand_from export' -l since -x -d 'Only events after this position (exclusive)'
 complete -c inv -n '__fish_seen_subcommand_from import' -l dry-run -d 'Check everything, import nothing'
 complete -c inv -n '__fish_seen_subcommand_from import' -F
+complete -c inv -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'

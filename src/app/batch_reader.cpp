@@ -178,9 +178,11 @@ class LineReader {
 
   std::int64_t line_number() const { return m_line_number; }
 
-  Error at_line(const Error& error) const {
+  // `error` prefixed with "SOURCE:LINE: ", LINE being the current line unless given.
+  Error at_line(const Error& error, std::int64_t line_number = 0) const {
     return Error(error.exit_code(), error.code(),
-                 m_source + ":" + std::to_string(m_line_number) + ": " + error.what());
+                 m_source + ":" + std::to_string(line_number > 0 ? line_number : m_line_number) +
+                     ": " + error.what());
   }
 
  private:
@@ -284,7 +286,7 @@ class CsvReader final : public BatchReader {
         line.line_number = first_line;
         return line;
       } catch (const Error& error) {
-        throw m_lines.at_line(error);
+        throw m_lines.at_line(error, first_line);  // a record's first line, as for rule errors
       }
     }
     return std::nullopt;

@@ -32,9 +32,13 @@ std::optional<WriteResult> find_duplicate(store::WriteSession& session,
   }
   // The same command: same name, SKU, quantities and ref (SPEC §7). Every command appends
   // exactly one event, so the original is one event that this command would have appended.
+  // Where the key's command was recorded, its name must match too: `create` and `set-soh` on a
+  // missing item append the same event.
+  const auto recorded_command = session.command_for_key(key);
   const bool same = original.size() == 1 && original.front().sku == domain::sku_of(command) &&
                     original.front().metadata.ref == metadata.ref &&
-                    domain::is_outcome_of(command, original.front().event);
+                    domain::is_outcome_of(command, original.front().event) &&
+                    (!recorded_command || *recorded_command == domain::command_name(command));
   if (!same) {
     throw Error(ExitCode::conflict, "idempotency_conflict",
                 "idempotency key '" + key + "' was already used for another command (position " +
@@ -72,6 +76,9 @@ WriteResult execute_in(store::WriteSession& session, const domain::Command& comm
 
   WriteResult result;
   result.events = session.append(item, events, options.metadata);
+  if (options.metadata.idempotency_key && !options.key_checked_by_batch) {
+    session.remember_command(*options.metadata.idempotency_key, domain::command_name(command));
+  }
   for (const store::RecordedEvent& recorded : result.events) {
     item = domain::evolve(std::move(item), recorded.event);
     item.updated_at = recorded.recorded_at;
@@ -121,6 +128,14 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     original = session->find_by_idempotency_key(*options.idempotency_key);
   }
   const bool rerun = !original.empty();
+  if (rerun) {
+    const auto recorded_command = session->command_for_key(*options.idempotency_key);
+    if (recorded_command && *recorded_command != "apply") {
+      throw Error(ExitCode::conflict, "idempotency_conflict",
+                  "idempotency key '" + *options.idempotency_key + "' was already used for '" +
+                      *recorded_command + "', not for a batch");
+    }
+  }
   std::vector<std::pair<BatchLine, WriteResult>> outcomes;
   while (std::optional<BatchLine> line = reader.next()) {
     if (options.idempotency_key && line->idempotency_key) {
@@ -174,6 +189,9 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     result.duplicate = true;
   }
   result.head = session->head();
+  if (options.idempotency_key && !rerun) {
+    session->remember_command(*options.idempotency_key, "apply");
+  }
   if (!options.dry_run && !rerun) {
     session->commit();
   }

@@ -93,10 +93,16 @@ std::string bash(const CompletionModel& model) {
   for (const auto& command : model.commands) {
     std::string positional_cases;
     for (std::size_t i = 0; i < command.positionals.size(); ++i) {
-      const char* action = command.positionals[i] == ValueKind::sku ? "_inv_skus"
-                           : command.positionals[i] == ValueKind::file
-                               ? "COMPREPLY=($(compgen -f -- \"$cur\"))"
-                               : "COMPREPLY=()";
+      const CompletionPositional& positional = command.positionals[i];
+      std::string action = "COMPREPLY=()";
+      if (positional.value == ValueKind::sku) {
+        action = "_inv_skus";
+      } else if (positional.value == ValueKind::file) {
+        action = "COMPREPLY=($(compgen -f -- \"$cur\"))";
+      } else if (positional.value == ValueKind::choice) {
+        action = fmt::format("COMPREPLY=($(compgen -W {} -- \"$cur\"))",
+                             quoted(join(positional.choices)));
+      }
       positional_cases += fmt::format("{}) {} ;; ", i, action);
     }
     per_command += fmt::format("    {}) options={}; case $positional in {}esac ;;\n", command.name,
@@ -191,15 +197,15 @@ std::string zsh_action(ValueKind kind, const std::vector<std::string>& choices) 
 }
 
 std::string zsh_spec(const CompletionOption& option) {
-  std::string spec;
   const std::string help = zsh_escape(option.help);
   const std::string value =
       option.takes_value ? ":value:" + zsh_action(option.value, option.choices) : "";
   if (option.names.size() == 1) {
     return quoted(option.names[0] + "[" + help + "]" + value);
   }
-  return quoted("(" + join(option.names) + ")'{" + join(option.names, ",") + "}'[" + help + "]" +
-                value);
+  // The brace expansion must stay outside the quotes, so zsh expands it into one spec a name.
+  return quoted("(" + join(option.names) + ")") + "{" + join(option.names, ",") + "}" +
+         quoted("[" + help + "]" + value);
 }
 
 std::string zsh(const CompletionModel& model) {
@@ -217,7 +223,8 @@ std::string zsh(const CompletionModel& model) {
     }
     for (std::size_t i = 0; i < command.positionals.size(); ++i) {
       specs += " " + quoted(std::to_string(i + 1) +
-                            ":argument:" + zsh_action(command.positionals[i], {}));
+                            ":argument:" + zsh_action(command.positionals[i].value,
+                                       command.positionals[i].choices));
     }
     cases += fmt::format("        {}) _arguments -s $globals{} ;;\n", command.name, specs);
   }
@@ -228,10 +235,11 @@ std::string zsh(const CompletionModel& model) {
 _inv_skus() {{
   local -a db skus
   local i
-  for ((i = 1; i <= $#words; i++)); do
-    case $words[i] in
-      --db) db=(--db "$words[i+1]") ;;
-      --db=*) db=(--db "${{words[i]#--db=}}") ;;
+  # _inv keeps the whole command line in _inv_words: _arguments narrows $words to the command.
+  for ((i = 1; i <= $#_inv_words; i++)); do
+    case $_inv_words[i] in
+      --db) db=(--db "$_inv_words[i+1]") ;;
+      --db=*) db=(--db "${{_inv_words[i]#--db=}}") ;;
     esac
   done
   skus=("${{(@f)$(command inv $db __complete-skus "$PREFIX" 2>/dev/null)}}")
@@ -239,7 +247,8 @@ _inv_skus() {{
 }}
 
 _inv() {{
-  local -a globals commands
+  local -a globals commands _inv_words
+  _inv_words=("${{words[@]}}")
   globals=(
 {globals}  )
   commands=(
@@ -339,9 +348,13 @@ std::string fish(const CompletionModel& model) {
       out += fish_option(option, in_command);
     }
     if (!command.positionals.empty()) {
-      if (command.positionals.front() == ValueKind::sku) {
+      const CompletionPositional& first = command.positionals.front();
+      if (first.value == ValueKind::choice) {
+        out += "complete -c inv -n " + fish_quote(in_command) + " -a " +
+               fish_quote(join(first.choices)) + "\n";
+      } else if (first.value == ValueKind::sku) {
         out += "complete -c inv -n " + fish_quote(in_command) + " -a '(__inv_skus)'\n";
-      } else if (command.positionals.front() == ValueKind::file) {
+      } else if (first.value == ValueKind::file) {
         out += "complete -c inv -n " + fish_quote(in_command) + " -F\n";
       }
     }

@@ -574,12 +574,13 @@ std::vector<std::string> value_choices(const CLI::Option& option) {
 
 // The completion model of `app`'s options, and those of its visible subcommands.
 CompletionModel completion_model(const CLI::App& app) {
-  const auto options_of = [](const CLI::App& scope, std::vector<ValueKind>* positionals) {
+  const auto options_of = [](const CLI::App& scope,
+                             std::vector<CompletionPositional>* positionals) {
     std::vector<CompletionOption> options;
     for (const CLI::Option* option : scope.get_options()) {
       if (option->get_positional()) {
         if (positionals != nullptr) {
-          positionals->push_back(value_kind(*option));
+          positionals->push_back({value_kind(*option), value_choices(*option)});
         }
         continue;
       }

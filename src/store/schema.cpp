@@ -47,6 +47,14 @@ CREATE TABLE items (
   updated_at TEXT    NOT NULL
 ) WITHOUT ROWID;
 
+-- Which command an idempotency key was first used with. The log alone cannot always tell: `create`
+-- and `set-soh` on a missing item append the same ItemCreated. Not part of the hash chain, so an
+-- imported log falls back to matching the events (see CommandService).
+CREATE TABLE idempotency_commands (
+  idempotency_key TEXT PRIMARY KEY,
+  command         TEXT NOT NULL
+) WITHOUT ROWID;
+
 -- Snapshots: an item's state every k_snapshot_interval versions, for point-in-time reads.
 CREATE TABLE snapshots (
   sku        TEXT    NOT NULL,

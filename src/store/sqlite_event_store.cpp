@@ -298,6 +298,22 @@ class SqliteWriteSession final : public WriteSession {
     return state_at_version(m_db, sku, version);
   }
 
+  void remember_command(std::string_view key, std::string_view command) override {
+    auto statement = m_db.cached(
+        "INSERT OR IGNORE INTO idempotency_commands (idempotency_key, command) VALUES (?, ?)");
+    statement->bind(1, key).bind(2, command).run();
+  }
+
+  std::optional<std::string> command_for_key(std::string_view key) override {
+    auto statement =
+        m_db.cached("SELECT command FROM idempotency_commands WHERE idempotency_key = ?");
+    statement->bind(1, key);
+    if (statement->step()) {
+      return std::string(statement->text(0));
+    }
+    return std::nullopt;
+  }
+
   void replace_read_models(const std::vector<domain::Item>& items,
                            const std::vector<Snapshot>& snapshots) override {
     m_dirty.clear();

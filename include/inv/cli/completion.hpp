@@ -19,11 +19,17 @@ struct CompletionOption {
   std::vector<std::string> choices;  // for ValueKind::choice
 };
 
+// A positional argument: what completes it.
+struct CompletionPositional {
+  ValueKind value = ValueKind::none;
+  std::vector<std::string> choices;  // for ValueKind::choice
+};
+
 struct CompletionCommand {
   std::string name;
   std::string summary;
   std::vector<CompletionOption> options;
-  std::vector<ValueKind> positionals;  // in order
+  std::vector<CompletionPositional> positionals;  // in order
 };
 
 struct CompletionModel {

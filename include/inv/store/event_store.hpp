@@ -132,6 +132,11 @@ class WriteSession : public ReadSession {
   virtual std::optional<domain::Item> item_at_version(std::string_view sku,
                                                       std::int64_t version) = 0;
 
+  // Records that idempotency key `key` was used with the command named `command`, and looks that
+  // up (nullopt if unknown, e.g. for keys that arrived by import).
+  virtual void remember_command(std::string_view key, std::string_view command) = 0;
+  virtual std::optional<std::string> command_for_key(std::string_view key) = 0;
+
   // Replaces the read model and the snapshots with `items` and `snapshots` (rebuild).
   virtual void replace_read_models(const std::vector<domain::Item>& items,
                                    const std::vector<Snapshot>& snapshots) = 0;
