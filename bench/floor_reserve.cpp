@@ -13,14 +13,14 @@
 // Usage: floor_reserve DB SKU QTY     (exit 3 if not enough is available, 7 on an SQLite error)
 
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/sha.h>
-#include <sqlite3.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
+
+#include <openssl/sha.h>
+#include <sqlite3.h>
 
 namespace {
 
@@ -32,12 +32,14 @@ sqlite3* g_db = nullptr;
 }
 
 void exec(const char* sql) {
-  if (sqlite3_exec(g_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(sql);
+  if (sqlite3_exec(g_db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+    fail(sql);
 }
 
 sqlite3_stmt* prepare(const char* sql) {
   sqlite3_stmt* statement = nullptr;
-  if (sqlite3_prepare_v2(g_db, sql, -1, &statement, nullptr) != SQLITE_OK) fail(sql);
+  if (sqlite3_prepare_v2(g_db, sql, -1, &statement, nullptr) != SQLITE_OK)
+    fail(sql);
   return statement;
 }
 
@@ -69,8 +71,10 @@ int main(int argc, char** argv) {
   const char* sku = argv[2];
   const long long qty = std::atoll(argv[3]);
   const char* actor = std::getenv("INV_ACTOR");
-  if (actor == nullptr || *actor == '\0') actor = std::getenv("LOGNAME");
-  if (actor == nullptr || *actor == '\0') actor = "floor";
+  if (actor == nullptr || *actor == '\0')
+    actor = std::getenv("LOGNAME");
+  if (actor == nullptr || *actor == '\0')
+    actor = "floor";
 
   if (sqlite3_open_v2(argv[1], &g_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) !=
       SQLITE_OK) {
@@ -80,8 +84,8 @@ int main(int argc, char** argv) {
   exec("BEGIN IMMEDIATE");
 
   // The item's row from the read model.
-  sqlite3_stmt* item = prepare(
-      "SELECT on_hand, reserved, available, version FROM items WHERE sku = ?");
+  sqlite3_stmt* item =
+      prepare("SELECT on_hand, reserved, available, version FROM items WHERE sku = ?");
   sqlite3_bind_text(item, 1, sku, -1, SQLITE_STATIC);
   if (sqlite3_step(item) != SQLITE_ROW) {
     std::fprintf(stderr, "floor_reserve: no item '%s'\n", sku);
@@ -123,7 +127,8 @@ int main(int argc, char** argv) {
   std::snprintf(recorded_at, sizeof recorded_at, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
                 utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min,
                 utc.tm_sec, now.tv_nsec / 1000);
-  if (std::strcmp(recorded_at, head_time) < 0) std::memcpy(recorded_at, head_time, sizeof head_time);
+  if (std::strcmp(recorded_at, head_time) < 0)
+    std::memcpy(recorded_at, head_time, sizeof head_time);
 
   // The event, its canonical JSON (keys sorted) and its chain hash.
   char data[48];
@@ -165,7 +170,8 @@ int main(int argc, char** argv) {
   sqlite3_bind_text(insert, 7, prev_hash, 64, SQLITE_STATIC);
   sqlite3_bind_text(insert, 8, hash, 64, SQLITE_STATIC);
   sqlite3_bind_int64(insert, 9, qty);
-  if (sqlite3_step(insert) != SQLITE_DONE) fail("insert event");
+  if (sqlite3_step(insert) != SQLITE_DONE)
+    fail("insert event");
   sqlite3_finalize(insert);
 
   sqlite3_stmt* update = prepare(
@@ -175,7 +181,8 @@ int main(int argc, char** argv) {
   sqlite3_bind_int64(update, 3, version);
   sqlite3_bind_text(update, 4, recorded_at, -1, SQLITE_STATIC);
   sqlite3_bind_text(update, 5, sku, -1, SQLITE_STATIC);
-  if (sqlite3_step(update) != SQLITE_DONE) fail("update item");
+  if (sqlite3_step(update) != SQLITE_DONE)
+    fail("update item");
   sqlite3_finalize(update);
 
   exec("COMMIT");

@@ -4,9 +4,9 @@
 //
 // Usage: floor_show DB SKU      (exit 4 if the item is missing, 7 on an SQLite error)
 
-#include <sqlite3.h>
-
 #include <cstdio>
+
+#include <sqlite3.h>
 
 int main(int argc, char** argv) {
   if (argc != 3) {
@@ -32,12 +32,13 @@ int main(int argc, char** argv) {
   const int rc = sqlite3_step(select);
   int exit_code = 0;
   if (rc == SQLITE_ROW) {
-    std::printf("sku         %s\non_hand     %lld\nreserved    %lld\navailable   %lld\n"
-                "version     %lld\nupdated_at  %s\n",
-                reinterpret_cast<const char*>(sqlite3_column_text(select, 0)),
-                sqlite3_column_int64(select, 1), sqlite3_column_int64(select, 2),
-                sqlite3_column_int64(select, 3), sqlite3_column_int64(select, 4),
-                reinterpret_cast<const char*>(sqlite3_column_text(select, 5)));
+    std::printf(
+        "sku         %s\non_hand     %lld\nreserved    %lld\navailable   %lld\n"
+        "version     %lld\nupdated_at  %s\n",
+        reinterpret_cast<const char*>(sqlite3_column_text(select, 0)),
+        sqlite3_column_int64(select, 1), sqlite3_column_int64(select, 2),
+        sqlite3_column_int64(select, 3), sqlite3_column_int64(select, 4),
+        reinterpret_cast<const char*>(sqlite3_column_text(select, 5)));
   } else if (rc == SQLITE_DONE) {
     std::fprintf(stderr, "floor_show: no item '%s'\n", argv[2]);
     exit_code = 4;

@@ -2,10 +2,14 @@
 // API (the same code path as `inv reserve` / `inv release`, hash chain, read model and snapshots
 // included), in ONE write transaction.
 //
-// Usage: make_history DB SKU VERSION
+// Usage: make_history DB SKU VERSION [PER_CALL]
 //   Appends alternating StockReserved{1} / ReservationReleased{1} events to SKU until its version
 //   is VERSION. The item must exist (e.g. `inv set-soh SKU 1000`) and have on_hand >= 1.
+//   PER_CALL (default 1000) events go to each append() call, and the events of one call share
+//   one recorded_at; PER_CALL 1 gives (almost) every event its own time, as separate commands
+//   would, so that `--as-of` can land anywhere in the history.
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -17,12 +21,13 @@
 #include "inv/store/sqlite_event_store.hpp"
 
 int main(int argc, char** argv) {
-  if (argc != 4) {
-    std::fprintf(stderr, "usage: make_history DB SKU VERSION\n");
+  if (argc != 4 && argc != 5) {
+    std::fprintf(stderr, "usage: make_history DB SKU VERSION [PER_CALL]\n");
     return 2;
   }
   const std::string sku = argv[2];
   const std::int64_t target = std::atoll(argv[3]);
+  const std::int64_t k_batch = argc == 5 ? std::max<std::int64_t>(1, std::atoll(argv[4])) : 1000;
   try {
     inv::store::SqliteEventStore store(argv[1], inv::store::Access::write, 5000);
     store.database().execute("PRAGMA cache_size = -65536");  // 64 MiB: bulk work (PERF-NOTES)
@@ -34,7 +39,6 @@ int main(int argc, char** argv) {
     }
     inv::store::EventMetadata metadata;
     metadata.actor = "bench";
-    constexpr std::int64_t k_batch = 1000;
     std::vector<inv::domain::Event> events;
     while (item.version < target) {
       // One append call per batch: append() updates the read model once per call.
