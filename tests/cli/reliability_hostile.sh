@@ -329,6 +329,9 @@ while [ $count -lt "$target" ]; do
   [ "$rc" -le 7 ] || fail "vector $count exited $rc (a signal or an undocumented code): inv $(replay)
 stderr: ${errtext:0:2000}"
   if [ "$rc" -ne 0 ]; then
+    # `--color always` may colour the "error:" prefix (SPEC §4 still holds once the SGR escapes
+    # are removed); strip them before matching.
+    errtext=$(printf '%s' "$errtext" | sed $'s/\e\\[[0-9;]*m//g')
     case "${errtext%%$'\n'*}" in
       "inv: error: "?* | '{"error":{'*) ;;
       *) fail "vector $count exited $rc without an 'inv: error:' message: inv $(replay)
