@@ -222,9 +222,9 @@ std::string zsh(const CompletionModel& model) {
       specs += " " + zsh_spec(option);
     }
     for (std::size_t i = 0; i < command.positionals.size(); ++i) {
-      specs += " " + quoted(std::to_string(i + 1) +
-                            ":argument:" + zsh_action(command.positionals[i].value,
-                                       command.positionals[i].choices));
+      specs +=
+          " " + quoted(std::to_string(i + 1) + ":argument:" +
+                       zsh_action(command.positionals[i].value, command.positionals[i].choices));
     }
     cases += fmt::format("        {}) _arguments -s $globals{} ;;\n", command.name, specs);
   }
