@@ -129,6 +129,29 @@ class Context {
 
 using Action = std::function<void(Context&)>;
 
+// ---- input files -----------------------------------------------------------------------------
+
+// The FILE argument of apply and import: a file, or stdin for "-". `name` is how messages call it.
+class InputFile {
+ public:
+  explicit InputFile(const std::string& path) {
+    if (path == "-") {
+      return;
+    }
+    m_file.open(path, std::ios::binary);
+    if (!m_file) {
+      throw usage_error("cannot read '" + path + "'");
+    }
+    m_name = path;
+  }
+  std::istream& stream() { return m_file.is_open() ? m_file : std::cin; }
+  const std::string& name() const { return m_name; }
+
+ private:
+  std::ifstream m_file;
+  std::string m_name = "stdin";
+};
+
 // ---- write commands -------------------------------------------------------------------------
 
 // Options every write command takes (SPEC §3).
@@ -303,20 +326,11 @@ Action setup_apply(CLI::App& sub) {
       }
     }
     ctx.require_format({Format::ndjson}, "apply");
-    std::ifstream file;
-    std::istream* input = &std::cin;
-    options.source = "stdin";
-    if (args->file != "-") {
-      file.open(args->file, std::ios::binary);
-      if (!file) {
-        throw usage_error("cannot read '" + args->file + "'");
-      }
-      input = &file;
-      options.source = args->file;
-    }
+    InputFile input(args->file);
+    options.source = input.name();
     auto store = ctx.open(args->dry_run ? store::Access::dry_run : store::Access::write);
     app::CommandService service(store);
-    const auto reader = app::make_batch_reader(*input, options.source, format);
+    const auto reader = app::make_batch_reader(input.stream(), options.source, format);
     std::vector<std::string> outcomes;
     app::LineOutcome on_line;
     if (ctx.output().format != Format::text && !ctx.output().quiet) {
@@ -508,21 +522,11 @@ Action setup_import(CLI::App& sub) {
   sub.add_flag("--dry-run", args->dry_run, "Check everything, import nothing");
   return [args](Context& ctx) {
     ctx.require_format({}, "import");
-    std::ifstream file;
-    std::istream* input = &std::cin;
-    std::string source = "stdin";
-    if (args->file != "-") {
-      file.open(args->file, std::ios::binary);
-      if (!file) {
-        throw usage_error("cannot read '" + args->file + "'");
-      }
-      input = &file;
-      source = args->file;
-    }
+    InputFile input(args->file);
     auto store = ctx.open(args->dry_run ? store::Access::dry_run : store::Access::write);
     app::AuditService audit(store);
-    const app::ImportResult result =
-        audit.import_events(*input, source, make_progress(ctx.output(), "import"), args->dry_run);
+    const app::ImportResult result = audit.import_events(
+        input.stream(), input.name(), make_progress(ctx.output(), "import"), args->dry_run);
     finish_progress(ctx.output());
     print_import(ctx.output(), result, args->dry_run);
   };

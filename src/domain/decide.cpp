@@ -4,16 +4,12 @@
 #include <string>
 
 #include "inv/error.hpp"
+#include "inv/util/overloaded.hpp"
 
 namespace inv::domain {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+using util::Overloaded;
 
 std::string str(std::int64_t value) {
   return std::to_string(value);

@@ -7,16 +7,12 @@
 #include <openssl/sha.h>
 
 #include "inv/util/json_writer.hpp"
+#include "inv/util/overloaded.hpp"
 
 namespace inv::store {
 namespace {
 
-template <class... Ts>
-struct Overloaded : Ts... {
-  using Ts::operator()...;
-};
-template <class... Ts>
-Overloaded(Ts...) -> Overloaded<Ts...>;
+using util::Overloaded;
 
 void field(std::string& out, std::string_view key, std::int64_t value, bool last = false) {
   util::append_json_string(out, key);
