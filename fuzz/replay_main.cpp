@@ -18,6 +18,7 @@ int main(int argc, char** argv) {
   }
   std::vector<std::filesystem::path> files;
   for (int i = 1; i < argc; ++i) {
+    // fuzz/regressions/<target>/ is absent until a crash is kept there (git keeps no empty folders).
     const std::filesystem::path path = argv[i];
     if (std::filesystem::is_directory(path)) {
       for (const auto& entry : std::filesystem::directory_iterator(path)) {
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
           files.push_back(entry.path());
         }
       }
-    } else {
+    } else if (std::filesystem::exists(path)) {
       files.push_back(path);
     }
   }
