@@ -1,7 +1,7 @@
 // core_reserve: `inv reserve SKU QTY` without inv's command-line layer. The same store,
 // application and output code as inv (SqliteEventStore, CommandService::execute,
-// cli::print_write_result), linked -static like inv, but argv is read directly: no CLI11 App,
-// no <iostream>, no option resolution. The actor is $INV_ACTOR (scripts/bench sets it).
+// cli::print_write_result), linked -static like inv, but argv is read directly: no argument
+// parser, no option resolution. The actor is $INV_ACTOR (scripts/bench sets it).
 // A diagnostic, not a floor: inv-reserve minus core-reserve is what the CLI layer costs.
 //
 // Usage: core_reserve DB SKU QTY

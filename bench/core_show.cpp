@@ -1,6 +1,6 @@
 // core_show: `inv show SKU` without inv's command-line layer. The same store, application and
 // output code as inv (SqliteEventStore, QueryService::show, cli::print_item), linked -static like
-// inv, but argv is read directly: no CLI11 App, no <iostream>, no option resolution.
+// inv, but argv is read directly: no argument parser, no option resolution.
 // It is a diagnostic, not a floor: inv-show minus core-show is what the CLI layer costs, and
 // core-show minus floor-show is what the store/app/output layers cost over raw SQLite.
 //

@@ -17,7 +17,7 @@ expect_exit 2 completion tcsh
 
 # Every command and every option that --help shows is documented in the man page.
 man_page=$(sed 's/\\-/-/g; s/\\f[BIRP]//g' "$repo/docs/inv.1")
-commands=$(inv --help | sed -n '/^Subcommands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+commands=$(inv --help | sed -n '/^Commands:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
 [ -n "$commands" ] || fail "inv --help lists no commands"
 for command in $commands; do
   expect_contains "$man_page" "$command" "the man page"

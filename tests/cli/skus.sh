@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPEC §1: a SKU is 1-128 bytes of UTF-8 without whitespace or control characters, and
 # case-sensitive. A malformed SKU is a usage error (exit 2) for writes and queries alike, and
-# appends nothing. SKUs named like commands work (CLI11-NOTES G17).
+# appends nothing. SKUs named like commands work (a command word in an argument position is an argument).
 . "$(dirname "$0")/lib.bash"
 
 # ---- valid SKUs --------------------------------------------------------------------------------

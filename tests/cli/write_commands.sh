@@ -110,7 +110,7 @@ expect_state J "10 4 6 2"
 ok adjust J 5
 expect_state J "15 4 11 3"
 expect_event StockAdjusted J 3 '{"delta":5,"on_hand":15,"available":11}'
-ok adjust J -3  # a negative DELTA as a positional (CLI11-NOTES G5)
+ok adjust J -3  # a negative DELTA is an argument, not an option
 expect_state J "12 4 8 4"
 expect_event StockAdjusted J 4 '{"delta":-3,"on_hand":12,"available":8}'
 ok adjust --ref X J -3
