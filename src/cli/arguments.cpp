@@ -103,14 +103,20 @@ std::string checked_sku(std::string_view sku) {
 
 std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
+  // Leading dashes are not letters of the name: "-A" is not one edit away from "-h".
+  const auto name_of = [](std::string_view text) {
+    return text.substr(std::min(text.find_first_not_of('-'), text.size()));
+  };
+  const std::string_view name = name_of(word);
   std::optional<std::string> best;
   std::size_t best_distance = 3;
   for (const std::string& candidate : candidates) {
-    std::size_t distance = edit_distance(word, candidate);
+    std::size_t distance = edit_distance(name, name_of(candidate));
     if (word.size() >= 2 && candidate.rfind(word, 0) == 0) {
       distance = std::min<std::size_t>(distance, 1);
     }
-    if (distance < best_distance) {
+    // A suggestion must keep some of the word: not every one-letter word is close to "h".
+    if (distance < best_distance && distance < name.size()) {
       best_distance = distance;
       best = candidate;
     }

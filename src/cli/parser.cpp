@@ -44,10 +44,7 @@ Error usage_failure(std::string message) {
 
 // An option word, as opposed to an argument: "-x…" or "--x…", but not "-" or a negative number.
 bool is_option_word(std::string_view word) {
-  if (word.size() < 2 || word[0] != '-') {
-    return false;
-  }
-  return !(word[1] >= '0' && word[1] <= '9') && word[1] != '.';
+  return word.size() >= 2 && word[0] == '-' && !(word[1] >= '0' && word[1] <= '9');
 }
 
 const CommandSpec* find_command(const Grammar& grammar, std::string_view name) {
@@ -145,118 +142,215 @@ std::string usage_line(const Grammar& grammar, const CommandSpec& command) {
 
 }  // namespace
 
-Invocation parse_command_line(const Grammar& grammar, const std::vector<std::string>& args) {
-  Invocation invocation;
-  // Help wins over every mistake but an unknown command: `inv reserve A -h` shows help.
-  const auto end_of_options = std::find(args.begin(), args.end(), "--");
-  invocation.help = std::any_of(args.begin(), end_of_options, [](const std::string& word) {
-    return word == "-h" || word == k_help_name;
-  });
-  OptionScope scope(grammar);
-  bool help_command = false;  // `inv help …`: the next word names a command or topic
-  bool options_ended = false;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& word = args[i];
-    if (!options_ended && word == "--") {
-      options_ended = true;
-      continue;
+namespace {
+
+// One pass over the words of a command line. Mistakes are remembered, not thrown at once, so that
+// a help request anywhere (in option position) still wins; only the first mistake is reported.
+class CommandLineParser {
+ public:
+  CommandLineParser(const Grammar& grammar, const std::vector<std::string>& args)
+      : m_grammar(grammar), m_args(args), m_scope(grammar) {}
+
+  Invocation parse() {
+    for (m_next = 0; m_next < m_args.size() && !m_in.version;) {
+      const std::string& word = m_args[m_next++];
+      if (!m_options_ended && word == "--") {
+        m_options_ended = true;
+      } else if (!m_options_ended && is_option_word(word)) {
+        read_option(word);
+      } else if (!read_word(word)) {
+        break;  // an unknown command: nothing after it can be read
+      }
     }
-    if (!options_ended && is_option_word(word)) {
-      const auto equals = word.starts_with("--") ? word.find('=') : std::string::npos;
-      const std::string name = word.substr(0, equals);
-      if (name == "-h" || name == k_help_name) {
-        continue;
-      }
-      const OptionSpec* option = scope.find(name);
-      if (option == nullptr) {
-        if (invocation.help) {
-          continue;
-        }
-        std::string message = "unknown option '" + name + "'";
-        if (const auto suggestion = closest(name, scope.names())) {
-          message += "; did you mean '" + *suggestion + "'?";
-        } else if (invocation.command == nullptr && names_a_command_option(grammar, name)) {
-          message = "option '" + name + "' belongs after the command (only global options " +
-                    "may come before it)";
-        }
-        throw usage_failure(message);
-      }
-      if (!option->takes_value()) {
-        if (equals != std::string::npos && !invocation.help) {
-          throw usage_failure("option " + name + " takes no value");
-        }
-        invocation.set(option->name, std::string());
-        continue;
-      }
+    if (m_in.help && !m_unknown_command) {
+      return m_in;
+    }
+    if (m_error) {
+      throw *m_error;
+    }
+    if (m_unknown_command) {
+      throw *m_unknown_command;
+    }
+    if (m_in.version) {
+      return m_in;
+    }
+    if (m_in.command == nullptr) {
+      throw usage_failure("no command given (see 'inv --help')");
+    }
+    check_arguments();
+    return m_in;
+  }
+
+ private:
+  void fail(std::string message) {
+    if (!m_error) {
+      m_error = usage_failure(std::move(message));
+    }
+  }
+
+  void read_option(const std::string& word) {
+    const auto equals = word.starts_with("--") ? word.find('=') : std::string::npos;
+    const std::string name = word.substr(0, equals);
+    if (name == "-h" || name == k_help_name) {
       if (equals != std::string::npos) {
-        invocation.set(option->name, word.substr(equals + 1));
-      } else if (i + 1 < args.size()) {
-        invocation.set(option->name, args[++i]);
-      } else if (!invocation.help) {
-        throw usage_failure("option " + name + " needs a value (" +
-                            std::string(option->value_name) + ")");
-      }
-      continue;
-    }
-    if (invocation.command == nullptr && !help_command && !invocation.help_topic) {
-      // The first argument is the command.
-      if (word == "help") {
-        help_command = true;
-        invocation.help = true;
-        continue;
-      }
-      const CommandSpec* command = find_command(grammar, word);
-      if (command == nullptr) {
-        throw unknown_command(grammar, word);
-      }
-      invocation.command = command;
-      scope.enter(command);
-      continue;
-    }
-    if (help_command) {
-      // `inv help WORD`: a command's help, else a topic (which the caller looks up).
-      help_command = false;
-      if (const CommandSpec* command = find_command(grammar, word)) {
-        invocation.command = command;
-        scope.enter(command);
+        fail("option " + name + " takes no value");
       } else {
-        invocation.help_topic = word;
+        m_in.help = true;
       }
-      continue;
+      return;
     }
-    invocation.arguments.push_back(word);
-  }
-  invocation.version = invocation.flag("--version");
-  if (invocation.help || invocation.version) {
-    return invocation;
-  }
-  if (invocation.command == nullptr) {
-    throw usage_failure("no command given (see 'inv --help')");
-  }
-  const CommandSpec& command = *invocation.command;
-  if (invocation.arguments.size() > command.positionals.size()) {
-    const auto extra = std::span(invocation.arguments).subspan(command.positionals.size());
-    std::string message = extra.size() == 1 ? "unexpected argument" : "unexpected arguments";
-    for (const std::string& word : extra) {
-      message += " '" + word + "'";
+    const OptionSpec* option = m_scope.find(name);
+    if (option == nullptr && !word.starts_with("--") && read_short_flags(word)) {
+      return;
     }
-    throw usage_failure(message + " (usage: " + usage_line(grammar, command) + ")");
-  }
-  for (std::size_t i = invocation.arguments.size(); i < command.positionals.size(); ++i) {
-    if (command.positionals[i].required) {
-      throw usage_failure("missing " + std::string(command.positionals[i].name) +
-                          " (usage: " + usage_line(grammar, command) + ")");
+    if (option == nullptr) {
+      unknown_option(name);
+      return;
+    }
+    if (option->name == "--version") {
+      // Like git: `inv --version` before any command; the rest of the line is not read.
+      if (m_in.command == nullptr && !m_help_command) {
+        m_in.version = true;
+      } else {
+        fail("--version goes before any command: inv --version");
+      }
+      return;
+    }
+    if (!option->takes_value()) {
+      if (equals != std::string::npos) {
+        fail("option " + name + " takes no value");
+      }
+      m_in.set(option->name, std::string());
+    } else if (equals != std::string::npos) {
+      m_in.set(option->name, word.substr(equals + 1));
+    } else if (m_next < m_args.size()) {
+      m_in.set(option->name, m_args[m_next++]);  // whatever it is, as getopt does
+    } else {
+      fail("option " + name + " needs a value (" + std::string(option->value_name) + ")");
     }
   }
-  return invocation;
+
+  // "-qh": several one-letter flags in one word. False if some letter is not such a flag.
+  bool read_short_flags(std::string_view word) {
+    std::vector<const OptionSpec*> flags;
+    bool help = false;
+    for (const char letter : word.substr(1)) {
+      const OptionSpec* option = m_scope.find(std::string{'-', letter});
+      if (letter == 'h') {
+        help = true;
+      } else if (option != nullptr && !option->takes_value()) {
+        flags.push_back(option);
+      } else {
+        return false;
+      }
+    }
+    m_in.help = m_in.help || help;
+    for (const OptionSpec* flag : flags) {
+      m_in.set(flag->name, std::string());
+    }
+    return true;
+  }
+
+  void unknown_option(const std::string& name) {
+    std::string message = "unknown option '" + name + "'";
+    if (m_in.command == nullptr && names_a_command_option(m_grammar, name)) {
+      message = "option '" + name + "' belongs after the command (only global options may " +
+                "come before it)";
+    } else if (const auto suggestion = closest(name, m_scope.names())) {
+      message += "; did you mean '" + *suggestion + "'?";
+    }
+    fail(message);
+  }
+
+  // A word that is not an option: the command, what `help` asks about, or an argument. False
+  // for an unknown command.
+  bool read_word(const std::string& word) {
+    if (m_help_command) {
+      // `inv help WORD`: a command's help, else a topic (which the caller looks up).
+      m_help_command = false;
+      if (word == "help") {
+        return true;  // `inv help help`: the main help
+      }
+      if (const CommandSpec* command = find_visible_command(word)) {
+        enter(command);
+      } else {
+        m_in.help_topic = word;
+      }
+      return true;
+    }
+    if (m_in.command != nullptr || m_in.help_topic) {
+      m_in.arguments.push_back(word);
+      return true;
+    }
+    if (m_options_ended) {
+      fail("no command given before '--' (see 'inv --help')");
+      return true;
+    }
+    if (word == "help") {
+      m_help_command = true;
+      m_in.help = true;
+      return true;
+    }
+    const CommandSpec* command = find_command(m_grammar, word);
+    if (command == nullptr) {
+      m_unknown_command = unknown_command(m_grammar, word);
+      return false;
+    }
+    enter(command);
+    return true;
+  }
+
+  const CommandSpec* find_visible_command(std::string_view name) const {
+    const CommandSpec* command = find_command(m_grammar, name);
+    return command != nullptr && !command->hidden ? command : nullptr;
+  }
+
+  void enter(const CommandSpec* command) {
+    m_in.command = command;
+    m_scope.enter(command);
+  }
+
+  void check_arguments() const {
+    const CommandSpec& command = *m_in.command;
+    if (m_in.arguments.size() > command.positionals.size()) {
+      const auto extra = std::span(m_in.arguments).subspan(command.positionals.size());
+      std::string message = extra.size() == 1 ? "unexpected argument" : "unexpected arguments";
+      for (const std::string& word : extra) {
+        message += " '" + word + "'";
+      }
+      throw usage_failure(message + " (usage: " + usage_line(m_grammar, command) + ")");
+    }
+    for (std::size_t i = m_in.arguments.size(); i < command.positionals.size(); ++i) {
+      if (command.positionals[i].required) {
+        throw usage_failure("missing " + std::string(command.positionals[i].name) +
+                            " (usage: " + usage_line(m_grammar, command) + ")");
+      }
+    }
+  }
+
+  const Grammar& m_grammar;
+  const std::vector<std::string>& m_args;
+  OptionScope m_scope;
+  Invocation m_in;
+  std::size_t m_next = 0;
+  bool m_options_ended = false;
+  bool m_help_command = false;  // after `help`: the next word names a command or topic
+  std::optional<Error> m_error;
+  std::optional<Error> m_unknown_command;
+};
+
+}  // namespace
+
+Invocation parse_command_line(const Grammar& grammar, const std::vector<std::string>& args) {
+  return CommandLineParser(grammar, args).parse();
 }
 
 namespace {
 
 // "  -q, --quiet" / "      --ref REF": the left column of an option in help.
 std::string option_label(const OptionSpec& option) {
-  std::string label = option.short_name != '\0' ? fmt::format("  -{}, ", option.short_name)
-                                                : std::string(6, ' ');
+  std::string label =
+      option.short_name != '\0' ? fmt::format("  -{}, ", option.short_name) : std::string(6, ' ');
   label += option.name;
   if (option.takes_value()) {
     label += fmt::format(" {}", option.value_name);

@@ -2,8 +2,6 @@
 
 // No <iostream> here or anywhere in inv: its static initialisation runs in every process, used
 // or not (docs/benchmarks.md); stdin is read through a small stream buffer instead.
-#include <unistd.h>
-
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -13,6 +11,7 @@
 #include <limits>
 #include <streambuf>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <fmt/format.h>
@@ -73,7 +72,10 @@ class Context {
       }
       m_wait_ms = static_cast<int>(ms);
     }
-    if (const auto db = invocation.value("--db"); db && !db->empty()) {
+    if (const auto db = invocation.value("--db")) {
+      if (db->empty()) {
+        throw usage_error("--db needs a path");  // rather than quietly using another file
+      }
       m_db_path = *db;
     } else if (const char* from_env = std::getenv("INV_DB"); from_env && *from_env) {
       m_db_path = from_env;
@@ -214,8 +216,8 @@ template <class Command, NumberKind kind>
 void run_sku_number(Context& ctx, const Invocation& in) {
   run_write(ctx, in, [&] {
     const std::string_view number_name = in.command->positionals[1].name;
-    return domain::Command(Command{checked_sku(in.arguments[0]),
-                                   parse_number(in.arguments[1], number_name, kind)});
+    return domain::Command(
+        Command{checked_sku(in.arguments[0]), parse_number(in.arguments[1], number_name, kind)});
   });
 }
 
@@ -541,41 +543,120 @@ constexpr CommandSpec k_commands[] = {
     {"init", "Create an empty inventory database", "inv init", {}, {}, {}, &run_init},
     {"create", "Create an item", "inv create SKU-1 --soh 10", Positionals(&k_sku, 1),
      k_create_options, k_write_options, &run_create},
-    {"set-soh", "Record a stock count (creates the item if absent)", "inv set-soh SKU-1 10",
-     k_sku_count, {}, k_write_options, &run_sku_number<domain::SetOnHand, NumberKind::count>},
-    {"adjust", "Receive (+) or write off (-) stock", "inv adjust SKU-1 -3", k_sku_delta, {},
-     k_write_options, &run_sku_number<domain::AdjustStock, NumberKind::delta>},
-    {"set-available", "Set units available to promise (hold stock back)",
-     "inv set-available SKU-1 5", k_sku_available, {}, k_write_options,
+    {"set-soh",
+     "Record a stock count (creates the item if absent)",
+     "inv set-soh SKU-1 10",
+     k_sku_count,
+     {},
+     k_write_options,
+     &run_sku_number<domain::SetOnHand, NumberKind::count>},
+    {"adjust",
+     "Receive (+) or write off (-) stock",
+     "inv adjust SKU-1 -3",
+     k_sku_delta,
+     {},
+     k_write_options,
+     &run_sku_number<domain::AdjustStock, NumberKind::delta>},
+    {"set-available",
+     "Set units available to promise (hold stock back)",
+     "inv set-available SKU-1 5",
+     k_sku_available,
+     {},
+     k_write_options,
      &run_sku_number<domain::SetAvailable, NumberKind::count>},
-    {"reserve", "Reserve units for an order", "inv reserve SKU-1 2 --ref order-7", k_sku_reserve,
-     {}, k_write_options, &run_sku_number<domain::ReserveStock, NumberKind::quantity>},
-    {"release", "Cancel reserved units", "inv release SKU-1 1 --ref order-7", k_sku_release, {},
-     k_write_options, &run_sku_number<domain::ReleaseReservation, NumberKind::quantity>},
-    {"complete", "Ship reserved units", "inv complete SKU-1 1 --ref order-7", k_sku_complete, {},
-     k_write_options, &run_sku_number<domain::CompleteReservation, NumberKind::quantity>},
-    {"apply", "Run a batch of commands (NDJSON or CSV), all or nothing", "inv apply orders.ndjson",
-     k_apply_positionals, k_apply_options, {}, &run_apply},
-    {"show", "Show one item's current state", "inv show SKU-1", Positionals(&k_sku, 1),
-     k_show_options, {}, &run_show},
-    {"list", "List every item (stock report)", "inv list --prefix SKU-", {}, k_list_options, {},
+    {"reserve",
+     "Reserve units for an order",
+     "inv reserve SKU-1 2 --ref order-7",
+     k_sku_reserve,
+     {},
+     k_write_options,
+     &run_sku_number<domain::ReserveStock, NumberKind::quantity>},
+    {"release",
+     "Cancel reserved units",
+     "inv release SKU-1 1 --ref order-7",
+     k_sku_release,
+     {},
+     k_write_options,
+     &run_sku_number<domain::ReleaseReservation, NumberKind::quantity>},
+    {"complete",
+     "Ship reserved units",
+     "inv complete SKU-1 1 --ref order-7",
+     k_sku_complete,
+     {},
+     k_write_options,
+     &run_sku_number<domain::CompleteReservation, NumberKind::quantity>},
+    {"apply",
+     "Run a batch of commands (NDJSON or CSV), all or nothing",
+     "inv apply orders.ndjson",
+     k_apply_positionals,
+     k_apply_options,
+     {},
+     &run_apply},
+    {"show",
+     "Show one item's current state",
+     "inv show SKU-1",
+     Positionals(&k_sku, 1),
+     k_show_options,
+     {},
+     &run_show},
+    {"list",
+     "List every item (stock report)",
+     "inv list --prefix SKU-",
+     {},
+     k_list_options,
+     {},
      &run_list},
-    {"history", "Show events in order", "inv history SKU-1 --limit 20", k_history_positionals,
-     k_history_options, {}, &run_history},
+    {"history",
+     "Show events in order",
+     "inv history SKU-1 --limit 20",
+     k_history_positionals,
+     k_history_options,
+     {},
+     &run_history},
     {"head", "Print the last position and its hash", "inv head", {}, {}, {}, &run_head},
-    {"verify", "Check the whole log: chain, versions, read models",
-     "inv verify --expect-head 42:9f86d0...", {}, k_verify_options, {}, &run_verify},
-    {"export", "Write events as NDJSON, hashes included", "inv export --since 100 > tail.ndjson",
-     {}, k_export_options, {}, &run_export},
-    {"import", "Load an export into an empty or continuing log",
-     "inv --db copy.db import tail.ndjson", k_import_positionals, k_import_options, {},
+    {"verify",
+     "Check the whole log: chain, versions, read models",
+     "inv verify --expect-head 42:9f86d0...",
+     {},
+     k_verify_options,
+     {},
+     &run_verify},
+    {"export",
+     "Write events as NDJSON, hashes included",
+     "inv export --since 100 > tail.ndjson",
+     {},
+     k_export_options,
+     {},
+     &run_export},
+    {"import",
+     "Load an export into an empty or continuing log",
+     "inv --db copy.db import tail.ndjson",
+     k_import_positionals,
+     k_import_options,
+     {},
      &run_import},
-    {"rebuild", "Recreate read models and snapshots from the log", "inv rebuild", {}, {}, {},
+    {"rebuild",
+     "Recreate read models and snapshots from the log",
+     "inv rebuild",
+     {},
+     {},
+     {},
      &run_rebuild},
-    {"completion", "Print a shell completion script (bash, zsh, fish)",
+    {"completion",
+     "Print a shell completion script (bash, zsh, fish)",
      "inv completion bash > ~/.local/share/bash-completion/completions/inv",
-     k_completion_positionals, {}, {}, &run_completion},
-    {"__complete-skus", "", "", k_complete_skus_positionals, {}, {}, &run_complete_skus, true},
+     k_completion_positionals,
+     {},
+     {},
+     &run_completion},
+    {"__complete-skus",
+     "Print the SKUs that start with PREFIX (for completion scripts)",
+     "",
+     k_complete_skus_positionals,
+     {},
+     {},
+     &run_complete_skus,
+     true},
     {"stats", "Show database statistics", "inv stats", {}, {}, {}, &run_stats},
 };
 

@@ -20,6 +20,12 @@ main_db=$INV_DB
 INV_DB=other.db inv --db "$main_db" show C >/dev/null || fail "--db did not beat INV_DB"
 expect_error 4 --db other.db show C
 
+# An empty --db is a mistake, not a request for the default file.
+before=$(event_count)
+expect_error 2 --db "" create E
+expect_error 2 create E --db=
+expect_unchanged "$before"
+
 # Neither: ./inventory.db in the current directory.
 mkdir sub
 (cd sub && env -u INV_DB "$INV" create D --soh 3 >/dev/null) || fail "create without --db and INV_DB failed"

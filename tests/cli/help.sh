@@ -43,6 +43,12 @@ for command in set-soh adjust set-available reserve release complete; do
   expect_rc 0
   expect_eq "$out" "$(inv "$command" -h)" "inv $command SKU-1 5 -h"
 done
+# One-letter flags bundle; `inv help help` is the main help.
+expect_eq "$(inv show A -qh)" "$(inv show -h)" "inv show A -qh"
+expect_eq "$(inv help help)" "$main_help" "inv help help"
+# --version answers before any command, as in git; after one it is a mistake.
+expect_exit 0 --version bogus
+expect_error 2 show A --version
 # Help never runs the command: no database was created.
 [ ! -e "$INV_DB" ] || fail "asking for help created the database"
 

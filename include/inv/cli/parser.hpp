@@ -70,9 +70,9 @@ struct Grammar {
 // What a command line asked for. Values are as typed; checking them is the command's job.
 class Invocation {
  public:
-  const CommandSpec* command = nullptr;  // null with `inv`, `inv --help`, `inv --version`
-  bool help = false;                     // -h, --help or `inv help …`
-  bool version = false;                  // --version
+  const CommandSpec* command = nullptr;   // null with `inv`, `inv --help`, `inv --version`
+  bool help = false;                      // -h, --help or `inv help …`
+  bool version = false;                   // --version
   std::optional<std::string> help_topic;  // `inv help WORD` where WORD is not a command
   std::vector<std::string> arguments;     // positional arguments of the command, in order
 

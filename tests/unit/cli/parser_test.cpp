@@ -61,10 +61,10 @@ TEST(ParseCommandLine, ReadsTheCommandItsArgumentsAndOptions) {
 }
 
 TEST(ParseCommandLine, TakesGlobalOptionsBeforeOrAfterTheCommand) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--db", "x.db", "--json", "show", "A"},
-           {"show", "A", "--db", "x.db", "--json"},
-           {"show", "--db=x.db", "A", "--json"}}) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--db", "x.db", "--json", "show", "A"},
+                                             {"show", "A", "--db", "x.db", "--json"},
+                                             {"show", "--db=x.db", "A", "--json"}}) {
     const Invocation in = parse(args);
     EXPECT_EQ(in.command->name, "show");
     EXPECT_EQ(in.arguments, std::vector<std::string>{"A"});
@@ -76,8 +76,7 @@ TEST(ParseCommandLine, TakesGlobalOptionsBeforeOrAfterTheCommand) {
 TEST(ParseCommandLine, TakesACommandsOptionsOnlyAfterIt) {
   const Error error = parse_error({"--ref", "x", "reserve", "A", "1"});
   EXPECT_EQ(error.exit_code(), ExitCode::usage);
-  EXPECT_NE(std::string(error.what()).find("'--ref' belongs after the command"),
-            std::string::npos)
+  EXPECT_NE(std::string(error.what()).find("'--ref' belongs after the command"), std::string::npos)
       << error.what();
   EXPECT_EQ(parse_error({"show", "A", "--ref", "x"}).exit_code(), ExitCode::usage);
 }
@@ -99,7 +98,7 @@ TEST(ParseCommandLine, GivesAValueOptionTheNextWordWhateverItIs) {
 TEST(ParseCommandLine, ReadsNegativeNumbersAndADashAsArguments) {
   EXPECT_EQ(parse({"reserve", "A", "-3"}).arguments[1], "-3");
   EXPECT_EQ(parse({"reserve", "--ref", "r", "A", "-3"}).arguments[1], "-3");
-  EXPECT_EQ(parse({"reserve", "A", "-.5"}).arguments[1], "-.5");
+  EXPECT_EQ(parse_error({"reserve", "A", "-.5"}).exit_code(), ExitCode::usage);  // an option
   EXPECT_EQ(parse({"apply", "-"}).arguments, std::vector<std::string>{"-"});
 }
 
@@ -183,6 +182,49 @@ TEST(ParseCommandLine, ReadsVersionWithoutACommand) {
   const Invocation in = parse({"--version"});
   EXPECT_TRUE(in.version);
   EXPECT_EQ(in.command, nullptr);
+}
+
+TEST(ParseCommandLine, ReadsBundledOneLetterFlags) {
+  EXPECT_TRUE(parse({"show", "A", "-qh"}).help);
+  EXPECT_TRUE(parse({"show", "A", "-qh"}).flag("--quiet"));
+  EXPECT_EQ(parse_error({"show", "A", "-qx"}).exit_code(), ExitCode::usage);
+}
+
+TEST(ParseCommandLine, LetsAValueOptionTakeWordsThatLookLikeHelpOrDoubleDash) {
+  const Invocation ref = parse({"reserve", "A", "1", "--ref", "-h"});
+  EXPECT_FALSE(ref.help);
+  EXPECT_EQ(ref.value("--ref"), "-h");
+  // "--" is --note's value here, so the --help after it is an option and wins.
+  EXPECT_TRUE(parse({"reserve", "A", "1", "--note", "--", "--help"}).help);
+}
+
+TEST(ParseCommandLine, RefusesAValueForHelp) {
+  EXPECT_EQ(parse_error({"reserve", "A", "1", "--help=x"}).exit_code(), ExitCode::usage);
+}
+
+TEST(ParseCommandLine, TakesVersionOnlyBeforeTheCommand) {
+  EXPECT_TRUE(parse({"--version", "bogus"}).version);  // the rest is not read, as in git
+  EXPECT_EQ(parse_error({"show", "A", "--version"}).exit_code(), ExitCode::usage);
+}
+
+TEST(ParseCommandLine, NeedsTheCommandBeforeDoubleDash) {
+  EXPECT_EQ(parse_error({"--", "show", "A"}).exit_code(), ExitCode::usage);
+}
+
+TEST(ParseCommandLine, ReadsHelpHelpAsTheMainHelp) {
+  const Invocation in = parse({"help", "help"});
+  EXPECT_TRUE(in.help);
+  EXPECT_EQ(in.command, nullptr);
+  EXPECT_FALSE(in.help_topic);
+}
+
+TEST(ParseCommandLine, HidesHiddenCommandsFromHelp) {
+  EXPECT_EQ(parse({"help", "__hidden"}).help_topic, "__hidden");  // not a command's help
+}
+
+TEST(ParseCommandLine, SuggestsNothingForAWordWithNothingInCommon) {
+  const Error error = parse_error({"show", "A", "-A"});
+  EXPECT_EQ(std::string(error.what()).find("did you mean"), std::string::npos) << error.what();
 }
 
 TEST(RenderHelp, ListsVisibleCommandsGlobalsAndTheFooter) {
