@@ -18,7 +18,8 @@ int main(int argc, char** argv) {
   }
   std::vector<std::filesystem::path> files;
   for (int i = 1; i < argc; ++i) {
-    // fuzz/regressions/<target>/ is absent until a crash is kept there (git keeps no empty folders).
+    // fuzz/regressions/<target>/ is absent until a crash is kept there (git keeps no empty
+    // folders).
     const std::filesystem::path path = argv[i];
     if (std::filesystem::is_directory(path)) {
       for (const auto& entry : std::filesystem::directory_iterator(path)) {
