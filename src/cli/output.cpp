@@ -474,13 +474,15 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
     if (report.ok()) {
       const bool color = use_color(out.color, out.stream);
       text =
-          fmt::format("{}: {} events, {} items, head {}:{}\n", color ? "\033[32mok\033[0m" : "ok",
-                      report.events, report.items, report.head.position, report.head.hash);
+          fmt::format("{}: {} event{}, {} item{}, head {}:{}\n", color ? "\033[32mok\033[0m" : "ok",
+                      report.events, report.events == 1 ? "" : "s", report.items,
+                      report.items == 1 ? "" : "s", report.head.position, report.head.hash);
     } else {
-      text = fmt::format("{}: {} problem{} in {} events (head {}:{})\n",
-                         use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
-                         report.problems_total, report.problems_total == 1 ? "" : "s",
-                         report.events, report.head.position, report.head.hash);
+      text =
+          fmt::format("{}: {} problem{} in {} event{} (head {}:{})\n",
+                      use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
+                      report.problems_total, report.problems_total == 1 ? "" : "s", report.events,
+                      report.events == 1 ? "" : "s", report.head.position, report.head.hash);
       TextTable table({"POSITION", "KIND", "MESSAGE"}, {true, false, false});
       for (const auto& problem : report.problems) {
         table.add({std::to_string(problem.position), problem.kind, problem.message});
