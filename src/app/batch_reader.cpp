@@ -217,6 +217,9 @@ class NdjsonReader final : public BatchReader {
   BatchLine parse() {
     const json object = json::parse(m_line, nullptr, /*allow_exceptions=*/false);
     if (object.is_discarded() || !object.is_object()) {
+      if (m_line.starts_with("cmd,")) {
+        throw usage_error("not a JSON object (a CSV header? add --input csv)");
+      }
       throw usage_error("not a JSON object");
     }
     RawLine raw;

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <unistd.h>
+
+#include <fmt/format.h>
 
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"
@@ -60,9 +63,27 @@ std::string login_name() {
   return "uid " + uid;
 }
 
+// Throws a clear message if `text` is a well-formed whole number that int64 cannot hold.
+void refuse_out_of_range(std::string_view text, std::string_view name) {
+  const bool negative = text.starts_with('-');
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return;
+  }
+  throw Error(ExitCode::usage, "invalid_number",
+              negative ? fmt::format("{} is too small: at least {}, got '{}'", name,
+                                     std::numeric_limits<std::int64_t>::min(), text)
+                       : fmt::format("{} is too large: at most {}, got '{}'", name,
+                                     std::numeric_limits<std::int64_t>::max(), text));
+}
+
 }  // namespace
 
 std::int64_t parse_number(std::string_view text, std::string_view name, NumberKind kind) {
+  const util::Sign sign = kind == NumberKind::delta ? util::Sign::any : util::Sign::non_negative;
+  if (!util::parse_int64(text, sign) && (sign == util::Sign::any || !text.starts_with('-'))) {
+    refuse_out_of_range(text, name);
+  }
   switch (kind) {
     case NumberKind::quantity: {
       const auto value = util::parse_int64(text, util::Sign::non_negative);
@@ -115,8 +136,8 @@ std::optional<std::string> closest(std::string_view word,
     if (word.size() >= 2 && candidate.rfind(word, 0) == 0) {
       distance = std::min<std::size_t>(distance, 1);
     }
-    // A suggestion must keep some of the word: not every one-letter word is close to "h".
-    if (distance < best_distance && distance < name.size()) {
+    // A suggestion must keep most of the word: "--qty" is not a misspelt "-q".
+    if (distance < best_distance && 2 * distance <= name.size()) {
       best_distance = distance;
       best = candidate;
     }

@@ -207,6 +207,10 @@ std::string describe(const domain::Event& event) {
 
 }  // namespace
 
+std::string counted(std::int64_t count, std::string_view noun) {
+  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
+}
+
 std::string event_json(const store::RecordedEvent& e) {
   std::string json = "{\"position\":";
   append_json_int(json, e.position);
@@ -379,14 +383,13 @@ void print_batch_result(const Output& out, const app::BatchResult& result,
   }
   std::string text;
   if (result.duplicate) {
-    text =
-        fmt::format("already done, nothing written: the batch of {} commands was applied before\n",
-                    result.commands);
+    text = fmt::format("already done, nothing written: the batch of {} was applied before\n",
+                       counted(result.commands, "command"));
   } else {
-    text = fmt::format("{}{} command{}, {} event{}; head {}:{}\n",
+    text = fmt::format("{}{}, {}; head {}:{}\n",
                        result.dry_run ? "dry run, nothing written: would apply " : "applied ",
-                       result.commands, result.commands == 1 ? "" : "s", result.events,
-                       result.events == 1 ? "" : "s", result.head.position, result.head.hash);
+                       counted(result.commands, "command"), counted(result.events, "event"),
+                       result.head.position, result.head.hash);
   }
   write(out, text);
 }
@@ -473,16 +476,14 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
     std::string text;
     if (report.ok()) {
       const bool color = use_color(out.color, out.stream);
-      text =
-          fmt::format("{}: {} event{}, {} item{}, head {}:{}\n", color ? "\033[32mok\033[0m" : "ok",
-                      report.events, report.events == 1 ? "" : "s", report.items,
-                      report.items == 1 ? "" : "s", report.head.position, report.head.hash);
+      text = fmt::format("{}: {}, {}, head {}:{}\n", color ? "\033[32mok\033[0m" : "ok",
+                         counted(report.events, "event"), counted(report.items, "item"),
+                         report.head.position, report.head.hash);
     } else {
-      text =
-          fmt::format("{}: {} problem{} in {} event{} (head {}:{})\n",
-                      use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
-                      report.problems_total, report.problems_total == 1 ? "" : "s", report.events,
-                      report.events == 1 ? "" : "s", report.head.position, report.head.hash);
+      text = fmt::format("{}: {} in {} (head {}:{})\n",
+                         use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
+                         counted(report.problems_total, "problem"), counted(report.events, "event"),
+                         report.head.position, report.head.hash);
       TextTable table({"POSITION", "KIND", "MESSAGE"}, {true, false, false});
       for (const auto& problem : report.problems) {
         table.add({std::to_string(problem.position), problem.kind, problem.message});
@@ -529,8 +530,8 @@ void print_rebuild(const Output& out, const app::RebuildResult& result) {
     return;
   }
   if (out.format == Format::text) {
-    write(out, fmt::format("rebuilt {} items and {} snapshots from {} events\n", result.items,
-                           result.snapshots, result.events));
+    write(out, fmt::format("rebuilt {} and {} from {}\n", counted(result.items, "item"),
+                           counted(result.snapshots, "snapshot"), counted(result.events, "event")));
     return;
   }
   write(out, fmt::format("{{\"events\":{},\"items\":{},\"snapshots\":{}}}\n", result.events,
@@ -542,9 +543,10 @@ void print_import(const Output& out, const app::ImportResult& result, bool dry_r
     return;
   }
   if (out.format == Format::text) {
-    write(out, fmt::format("{}{} events; head is {}:{}\n",
-                           dry_run ? "dry run, nothing written: would import " : "imported ",
-                           result.events, result.head.position, result.head.hash));
+    write(out,
+          fmt::format("{}{}; head is {}:{}\n",
+                      dry_run ? "dry run, nothing written: would import " : "imported ",
+                      counted(result.events, "event"), result.head.position, result.head.hash));
     return;
   }
   std::string json = "{\"imported\":";

@@ -1,6 +1,7 @@
 #include "inv/cli/parser.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 #include <fmt/format.h>
 
@@ -37,6 +38,7 @@ void Invocation::set(std::string_view option, std::string value) {
 namespace {
 
 constexpr std::string_view k_help_name = "--help";
+constexpr std::string_view k_version_name = "--version";  // before any command only, as in git
 
 Error usage_failure(std::string message) {
   return Error(ExitCode::usage, "usage", std::move(message));
@@ -207,7 +209,7 @@ class CommandLineParser {
       unknown_option(name);
       return;
     }
-    if (option->name == "--version") {
+    if (option->name == k_version_name) {
       // Like git: `inv --version` before any command; the rest of the line is not read.
       if (m_in.command == nullptr && !m_help_command) {
         m_in.version = true;
@@ -253,13 +255,32 @@ class CommandLineParser {
 
   void unknown_option(const std::string& name) {
     std::string message = "unknown option '" + name + "'";
-    if (m_in.command == nullptr && names_a_command_option(m_grammar, name)) {
+    if (const PositionalSpec* positional = positional_named(name)) {
+      message += fmt::format("; {} is an argument here, not an option (usage: {})",
+                             positional->name, usage_line(m_grammar, *m_in.command));
+    } else if (m_in.command == nullptr && names_a_command_option(m_grammar, name)) {
       message = "option '" + name + "' belongs after the command (only global options may " +
                 "come before it)";
     } else if (const auto suggestion = closest(name, m_scope.names())) {
       message += "; did you mean '" + *suggestion + "'?";
     }
     fail(message);
+  }
+
+  // The current command's positional argument that `option` names ("--qty" for QTY), if any.
+  const PositionalSpec* positional_named(std::string_view option) const {
+    if (m_in.command == nullptr || !option.starts_with("--")) {
+      return nullptr;
+    }
+    for (const PositionalSpec& positional : m_in.command->positionals) {
+      const std::string_view name = option.substr(2);
+      if (std::equal(
+              name.begin(), name.end(), positional.name.begin(), positional.name.end(),
+              [](char a, char b) { return std::toupper(static_cast<unsigned char>(a)) == b; })) {
+        return &positional;
+      }
+    }
+    return nullptr;
   }
 
   // A word that is not an option: the command, what `help` asks about, or an argument. False
@@ -420,7 +441,9 @@ std::string render_help(const Grammar& grammar, const CommandSpec* command) {
   text += fmt::format("\nGlobal options (before or after the command; see '{} --help'):\n ",
                       grammar.program);
   for (const OptionSpec& option : grammar.globals) {
-    text += fmt::format(" {}", option.name);
+    if (option.name != k_version_name) {
+      text += fmt::format(" {}", option.name);
+    }
   }
   text += "\n";
   if (!command->example.empty()) {

@@ -419,8 +419,8 @@ void run_verify(Context& ctx, const Invocation& in) {
   print_verify_report(ctx.output(), report);
   if (!report.ok()) {
     throw Error(ExitCode::integrity, "verify_failed",
-                "verify found " + std::to_string(report.problems_total) +
-                    " problem(s); the first is at position " +
+                "verify found " + counted(report.problems_total, "problem") +
+                    "; the first is at position " +
                     std::to_string(report.problems.front().position) + " (" +
                     report.problems.front().kind + ")");
   }
@@ -523,7 +523,7 @@ constexpr std::string_view k_color_modes[] = {"auto", "always", "never"};
 
 // Options of the whole program; they may stand before or after the command.
 constexpr OptionSpec k_global_options[] = {
-    {"--version", '\0', "", "Print the version (with --json: version, schema, SQLite)"},
+    {"--version", '\0', "", "Print the version and exit; before any command (--json: as JSON)"},
     {"--db", '\0', "PATH", "Database file (default: $INV_DB, else ./inventory.db)",
      ValueKind::file},
     {"--json", '\0', "", "Same as --format json"},
@@ -616,7 +616,7 @@ constexpr CommandSpec k_commands[] = {
     {"head", "Print the last position and its hash", "inv head", {}, {}, {}, &run_head},
     {"verify",
      "Check the whole log: chain, versions, read models",
-     "inv verify --expect-head 42:9f86d0...",
+     "inv verify --expect-head \"$(inv head)\"",
      {},
      k_verify_options,
      {},

@@ -250,3 +250,8 @@ state_after=$(snapshot)
 [ "$state_after" != "$state_before" ] || fail "the CSV batch from stdin changed nothing"
 expect_eq "$(event_count)" "$(($(sql "SELECT max(position) FROM events")))" "events vs positions (no gaps)"
 inv verify >/dev/null || fail "verify fails at the end"
+
+# A CSV file read as NDJSON (the default) gets a hint.
+printf 'cmd,sku,qty\nreserve,A,1\n' >hint.csv
+expect_error 2 apply hint.csv
+expect_contains "$err" "add --input csv" "stderr of 'inv apply hint.csv'"

@@ -34,6 +34,12 @@ expect_unchanged "$before"
 expect_state A "$state"
 expect_error 4 show NEW
 
+# Out of range says so, with the limit.
+expect_error 2 reserve A 9223372036854775808
+expect_contains "$err" "QTY is too large: at most 9223372036854775807" "stderr of an INT64_MAX + 1 QTY"
+expect_error 2 adjust A -9223372036854775809
+expect_contains "$err" "DELTA is too small: at least -9223372036854775808" "stderr of an INT64_MIN - 1 DELTA"
+
 # Zero where it is not allowed.
 for cmd in reserve release complete adjust; do
   expect_error 2 $cmd A 0

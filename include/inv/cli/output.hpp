@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "inv/app/audit_service.hpp"
@@ -28,6 +29,9 @@ struct Output {
   ColorMode color = ColorMode::automatic;
   std::FILE* stream = stdout;
 };
+
+// "1 event", "2 events": a count with its noun, in the plural unless it is one.
+std::string counted(std::int64_t count, std::string_view noun);
 
 void print_item(const Output& out, const domain::Item& item);
 void print_items(const Output& out, const std::vector<domain::Item>& items);

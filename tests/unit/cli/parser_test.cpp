@@ -227,6 +227,13 @@ TEST(ParseCommandLine, SuggestsNothingForAWordWithNothingInCommon) {
   EXPECT_EQ(std::string(error.what()).find("did you mean"), std::string::npos) << error.what();
 }
 
+TEST(ParseCommandLine, SaysWhenAnOptionNamesAnArgument) {
+  const Error error = parse_error({"reserve", "A", "--qty", "2"});
+  EXPECT_NE(std::string(error.what()).find("QTY is an argument here, not an option"),
+            std::string::npos)
+      << error.what();
+}
+
 TEST(RenderHelp, ListsVisibleCommandsGlobalsAndTheFooter) {
   const std::string help = render_help(k_grammar, nullptr);
   EXPECT_NE(help.find("Commands:\n  reserve"), std::string::npos) << help;
