@@ -149,6 +149,10 @@ class InputFile {
  public:
   explicit InputFile(const std::string& path) {
     if (path == "-") {
+      if (::isatty(STDIN_FILENO) != 0 && ::isatty(STDERR_FILENO) != 0) {
+        // Someone at a terminal may not know that inv now waits for them to type the input.
+        std::fputs("inv: reading from stdin (end with Ctrl-D)\n", stderr);
+      }
       m_stdin_buffer = std::make_unique<StdinBuffer>();
       m_stdin.rdbuf(m_stdin_buffer.get());
       return;

@@ -13,9 +13,11 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
   switch (rc & 0xFF) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+      // SQLite's own text adds nothing unless it is more specific than "database is locked".
       throw Error(ExitCode::storage, "database_locked",
-                  std::string(context) + ": the database is locked by another process (" + detail +
-                      "); try again or raise --wait");
+                  std::string(context) + ": the database is locked by another process" +
+                      (detail == "database is locked" ? "" : " (" + detail + ")") +
+                      "; try again or raise --wait");
     case SQLITE_READONLY:
       throw Error(ExitCode::storage, "read_only", message);
     case SQLITE_FULL:
@@ -24,8 +26,10 @@ void throw_sqlite_error(sqlite3* db, int rc, std::string_view context) {
       throw Error(ExitCode::storage, "corrupt_database", message);
     case SQLITE_NOTADB:
       throw Error(ExitCode::integrity, "not_an_inv_database", message);
-    case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
+      throw Error(ExitCode::storage, "io_error",
+                  message + " (does its directory exist, and may you write there?)");
+    case SQLITE_IOERR:
     case SQLITE_PERM:
     case SQLITE_PROTOCOL:
       throw Error(ExitCode::storage, "io_error", message);
