@@ -23,14 +23,22 @@ With --json, an error is one JSON object on stderr:
        R"(Output formats (--format text|json|ndjson|csv; --json is --format json):
   text    aligned tables for people (the default)
   json    one JSON document
-  ndjson  one JSON object a line (list, history, export, apply)
+  ndjson  one JSON object a line (list, history, export, show, apply: one line's outcome a
+          line; write commands: their result as one line)
   csv     RFC 4180 with a header row and CRLF line ends (list, history, show, export)
+Other commands (init, head, stats, verify, rebuild, import) print text or json only.
 
 Shapes:
   item          {"sku","on_hand","reserved","available","version","updated_at"}
   event         {"position","sku","version","type","data","recorded_at","actor","ref",
                  "note","idempotency_key","prev_hash","hash"}
   write result  {"item":ITEM,"events":[EVENT...],"dry_run":bool,"duplicate":bool}
+  batch (apply) {"commands","events","dry_run","duplicate","head","results":[{"line",...}]}
+  import        {"imported","head","dry_run"}
+  rebuild       {"events","items","snapshots"}
+  init          {"database","created"}
+  stats         {"database","schema_version","file_bytes","events","items","snapshots",
+                 "first_event_at","last_event_at","head"}
   head          {"position","hash"}
   verify        {"ok","events","items","head":{"position","hash"},
                  "problems":[{"position","kind","message"}],"problems_total"}
