@@ -142,10 +142,6 @@ std::string usage_line(const Grammar& grammar, const CommandSpec& command) {
   return line;
 }
 
-}  // namespace
-
-namespace {
-
 // One pass over the words of a command line. Mistakes are remembered, not thrown at once, so that
 // a help request anywhere (in option position) still wins; only the first mistake is reported.
 class CommandLineParser {
