@@ -57,7 +57,7 @@ _inv() {
     --expect-head) COMPREPLY=(); return ;;
   esac
 
-  local globals='--version --db --json --format -q --quiet --wait --color' options=""
+  local globals='--version --db --json --format -q --quiet --wait --color' command_globals='--db --json --format -q --quiet --wait --color' options=""
   if [[ -z $command ]]; then
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "$globals" -- "$cur"))
@@ -88,7 +88,7 @@ _inv() {
     stats) options=''; case $positional in esac ;;
   esac
   if [[ $cur == -* ]]; then
-    COMPREPLY=($(compgen -W "$options $globals --help" -- "$cur"))
+    COMPREPLY=($(compgen -W "$options $command_globals --help" -- "$cur"))
   fi
 }
 complete -F _inv inv

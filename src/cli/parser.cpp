@@ -461,6 +461,7 @@ CompletionModel completion_model(const Grammar& grammar) {
       completion.takes_value = option.takes_value();
       completion.value = option.completes;
       completion.choices.assign(option.choices.begin(), option.choices.end());
+      completion.before_command_only = option.name == k_version_name;
       into.push_back(std::move(completion));
     }
   };

@@ -41,6 +41,8 @@ cases=(
   "inv reserve S|SKU-A SKU-B"
   "inv adjust Z|ZED-1"
   "inv --db other.db show |OTHER-1"
+  "inv --vers|--version"
+  "inv show SKU-A --v|"            # --version only before the command
 )
 tested=0
 

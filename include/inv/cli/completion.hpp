@@ -17,6 +17,7 @@ struct CompletionOption {
   bool takes_value = false;
   ValueKind value = ValueKind::none;
   std::vector<std::string> choices;  // for ValueKind::choice
+  bool before_command_only = false;  // a global that is a mistake after the command (--version)
 };
 
 // A positional argument: what completes it.
