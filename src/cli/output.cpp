@@ -412,18 +412,23 @@ void print_stats(const Output& out, const store::Stats& stats, const std::string
     return;
   }
   if (out.format == Format::text) {
-    write(out, fmt::format("database        {}\n"
-                           "schema_version  {}\n"
-                           "file_bytes      {}\n"
-                           "events          {}\n"
-                           "items           {}\n"
-                           "snapshots       {}\n"
-                           "first_event_at  {}\n"
-                           "last_event_at   {}\n"
-                           "head            {}:{}\n",
-                           path, stats.schema_version, stats.file_bytes, stats.events, stats.items,
-                           stats.snapshots, stats.first_recorded_at, stats.head.recorded_at,
-                           stats.head.position, stats.head.hash));
+    // An empty log has no event times: say so rather than print a blank.
+    const auto time_or_none = [](const std::string& time) {
+      return time.empty() ? std::string("(no events)") : time;
+    };
+    write(out,
+          fmt::format("database        {}\n"
+                      "schema_version  {}\n"
+                      "file_bytes      {}\n"
+                      "events          {}\n"
+                      "items           {}\n"
+                      "snapshots       {}\n"
+                      "first_event_at  {}\n"
+                      "last_event_at   {}\n"
+                      "head            {}:{}\n",
+                      path, stats.schema_version, stats.file_bytes, stats.events, stats.items,
+                      stats.snapshots, time_or_none(stats.first_recorded_at),
+                      time_or_none(stats.head.recorded_at), stats.head.position, stats.head.hash));
     return;
   }
   const auto optional_time = [](const std::string& time) {

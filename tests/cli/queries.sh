@@ -39,6 +39,8 @@ expect_error 4 history A
 run stats
 expect_rc 0
 [ -n "$out" ] || fail "inv stats printed nothing"
+expect_contains "$out" "first_event_at  (no events)" "inv stats on an empty log"
+expect_eq "$(json_type "$(inv stats --json)" '$.first_event_at')" "null" "first_event_at of an empty log"
 
 # ---- a populated log --------------------------------------------------------------------------
 inv create A --soh 10 >/dev/null      # 1
