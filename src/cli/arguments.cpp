@@ -81,38 +81,27 @@ void refuse_out_of_range(std::string_view text, std::string_view name) {
 
 std::int64_t parse_number(std::string_view text, std::string_view name, NumberKind kind) {
   const util::Sign sign = kind == NumberKind::delta ? util::Sign::any : util::Sign::non_negative;
-  if (!util::parse_int64(text, sign) && (sign == util::Sign::any || !text.starts_with('-'))) {
+  const auto value = util::parse_int64(text, sign);
+  if (!value && (sign == util::Sign::any || !text.starts_with('-'))) {
     refuse_out_of_range(text, name);
   }
   switch (kind) {
-    case NumberKind::quantity: {
-      const auto value = util::parse_int64(text, util::Sign::non_negative);
-      if (!value || *value < 1) {
-        throw invalid_number(name, "a whole number >= 1", text);
+    case NumberKind::quantity:
+    case NumberKind::positive:
+      if (value && *value >= 1) {
+        return *value;
       }
-      return *value;
-    }
-    case NumberKind::count: {
-      const auto value = util::parse_int64(text, util::Sign::non_negative);
-      if (!value) {
-        throw invalid_number(name, "a whole number >= 0", text);
+      throw invalid_number(name, "a whole number >= 1", text);
+    case NumberKind::count:
+      if (value) {
+        return *value;
       }
-      return *value;
-    }
-    case NumberKind::delta: {
-      const auto value = util::parse_int64(text, util::Sign::any);
-      if (!value || *value == 0) {
-        throw invalid_number(name, "a non-zero whole number (negative for a write-off)", text);
+      throw invalid_number(name, "a whole number >= 0", text);
+    case NumberKind::delta:
+      if (value && *value != 0) {
+        return *value;
       }
-      return *value;
-    }
-    case NumberKind::positive: {
-      const auto value = util::parse_int64(text, util::Sign::non_negative);
-      if (!value || *value < 1) {
-        throw invalid_number(name, "a whole number >= 1", text);
-      }
-      return *value;
-    }
+      throw invalid_number(name, "a non-zero whole number (negative for a write-off)", text);
   }
   throw invalid_number(name, "a number", text);
 }

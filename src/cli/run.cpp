@@ -173,6 +173,11 @@ class InputFile {
   std::string m_name = "stdin";
 };
 
+// Results that are ready-made text (help, scripts, the version) go to stdout as they are.
+void print_text(std::string_view text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
 // ---- write commands -------------------------------------------------------------------------
 
 // Options every write command takes (SPEC §3).
@@ -500,7 +505,7 @@ constexpr PositionalSpec k_completion_positionals[] = {
 void run_completion(Context& ctx, const Invocation& in) {
   const std::string script = completion_script(in.arguments[0], completion_model(grammar()));
   if (!ctx.output().quiet) {
-    std::fwrite(script.data(), 1, script.size(), stdout);
+    print_text(script);
   }
 }
 
@@ -515,7 +520,7 @@ void run_complete_skus(Context& ctx, const Invocation& in) {
     for (const auto& item : app::QueryService(store).list(in.argument(0).value_or(""))) {
       text += item.sku + "\n";
     }
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    print_text(text);
   } catch (const Error&) {
   }
 }
@@ -710,11 +715,7 @@ void print_version(bool json) {
                          INV_VERSION, store::k_schema_version, sqlite3_libversion())
            : fmt::format("inv {} (schema {}, SQLite {})\n", INV_VERSION, store::k_schema_version,
                          sqlite3_libversion());
-  std::fwrite(text.data(), 1, text.size(), stdout);
-}
-
-void print_text(std::string_view text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  print_text(text);
 }
 
 int run_parsed(const std::vector<std::string>& args, bool& json_errors) {

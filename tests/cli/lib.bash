@@ -12,7 +12,8 @@ export INV_DB="$WORK/inventory.db"
 export INV_ACTOR=tester
 unset NO_COLOR INV_WAIT || true
 
-trap 'status=$?; if [ $status -eq 0 ]; then rm -rf "$WORK"; else echo "FAILED: $test_name (work dir kept: $WORK)" >&2; fi' EXIT
+holder_pid=  # the sqlite3 shell of hold_lock, killed on exit if still running
+trap 'status=$?; if [ -n "$holder_pid" ]; then kill "$holder_pid" 2>/dev/null || true; fi; if [ $status -eq 0 ]; then rm -rf "$WORK"; else echo "FAILED: $test_name (work dir kept: $WORK)" >&2; fi' EXIT
 
 fail() {
   echo "FAIL: $*" >&2
@@ -283,4 +284,38 @@ item_lines() {
 drop_append_only_triggers() {
   sqlite3 "${1:-$INV_DB}" "DROP TRIGGER IF EXISTS events_are_append_only_update;
                            DROP TRIGGER IF EXISTS events_are_append_only_delete;"
+}
+
+# hold_lock [SQL]: starts a sqlite3 shell, fed through a fifo so that it stays open, that runs SQL
+# (default "BEGIN IMMEDIATE;", the write lock) and keeps the lock until release_lock. Returns once
+# the shell has run SQL.
+hold_lock() {
+  rm -f lock.fifo lock.out
+  mkfifo lock.fifo
+  sqlite3 "$INV_DB" <lock.fifo >lock.out 2>&1 &
+  holder_pid=$!
+  exec 3>lock.fifo
+  printf '%s\nSELECT '"'"'locked'"'"';\n' "${1:-BEGIN IMMEDIATE;}" >&3
+  for _ in $(seq 200); do
+    grep -q '^locked$' lock.out && return 0
+    sleep 0.05
+  done
+  fail "the sqlite3 shell did not take the lock: $(cat lock.out)"
+}
+# release_lock [DELAY]: ends the holder's session now and waits for it; with DELAY, after DELAY
+# seconds in the background (then finish_release waits for it).
+release_lock() {
+  if [ -n "${1:-}" ]; then
+    (sleep "$1"; printf '.quit\n' >&3) &
+  else
+    printf '.quit\n' >&3
+    exec 3>&-
+    wait "$holder_pid" || true
+    holder_pid=
+  fi
+}
+finish_release() {
+  exec 3>&-
+  wait || true
+  holder_pid=
 }

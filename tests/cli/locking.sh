@@ -4,38 +4,6 @@
 # The lock is held by the sqlite3 shell, fed through a fifo so that it stays open.
 . "$(dirname "$0")/lib.bash"
 
-holder_pid=
-# hold_lock SQL: starts a sqlite3 shell that runs SQL (which takes a lock) and keeps it until
-# release_lock. Waits until the shell has run SQL.
-hold_lock() {
-  rm -f lock.fifo lock.out
-  mkfifo lock.fifo
-  sqlite3 "$INV_DB" <lock.fifo >lock.out 2>&1 &
-  holder_pid=$!
-  exec 3>lock.fifo
-  printf '%s\nSELECT '"'"'locked'"'"';\n' "$1" >&3
-  for _ in $(seq 200); do
-    grep -q '^locked$' lock.out && return 0
-    sleep 0.05
-  done
-  fail "the sqlite3 shell did not take the lock: $(cat lock.out)"
-}
-# release_lock [DELAY]: ends the holder's session (after DELAY seconds, in the background).
-release_lock() {
-  if [ -n "${1:-}" ]; then
-    (sleep "$1"; printf '.quit\n' >&3) &
-  else
-    printf '.quit\n' >&3
-    exec 3>&-
-    wait "$holder_pid" || true
-  fi
-}
-finish_release() {
-  exec 3>&-
-  wait || true
-}
-trap 'status=$?; if [ -n "$holder_pid" ]; then kill "$holder_pid" 2>/dev/null || true; fi; if [ $status -eq 0 ]; then rm -rf "$WORK"; else echo "FAILED: $test_name (work dir kept: $WORK)" >&2; fi' EXIT
-
 inv create A --soh 10 >/dev/null
 state="10 0 10 1"
 

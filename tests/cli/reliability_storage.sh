@@ -13,7 +13,6 @@
 #       'inv: error:' message, never 1 or a signal, and leaves the file as it was.
 . "$(dirname "$0")/lib.bash"
 
-holder_pid=
 mounted=
 cleanup() {
   if [ -n "$holder_pid" ]; then kill "$holder_pid" 2>/dev/null || true; fi
@@ -28,27 +27,6 @@ reserve_batch() {
 }
 
 # ---- (a) the write lock held past --wait -----------------------------------------------------------
-# hold_lock: a sqlite3 shell, fed through a fifo, runs BEGIN IMMEDIATE and keeps the write lock
-# until release_lock.
-hold_lock() {
-  rm -f lock.fifo lock.out
-  mkfifo lock.fifo
-  sqlite3 "$INV_DB" <lock.fifo >lock.out 2>&1 &
-  holder_pid=$!
-  exec 3>lock.fifo
-  printf "BEGIN IMMEDIATE;\nSELECT 'locked';\n" >&3
-  for _ in $(seq 200); do
-    grep -q '^locked$' lock.out && return 0
-    sleep 0.05
-  done
-  fail "the sqlite3 shell did not take the lock: $(cat lock.out)"
-}
-release_lock() {
-  printf '.quit\n' >&3
-  exec 3>&-
-  wait "$holder_pid" || true
-  holder_pid=
-}
 
 inv set-soh A 100 -q
 inv reserve A 1 -q
@@ -87,15 +65,11 @@ expect_error 4 show NEW
 # A --wait after the subcommand that is longer than the default 5000 ms is honoured as well: the
 # lock is held for 5.5 s, the writer waits for it and succeeds.
 hold_lock
-(sleep 5.5; printf '.quit\n' >&3) &
-releaser=$!
+release_lock 5.5
 t0=$(now_ms)
 run reserve A 1 --wait 15000
 elapsed=$(($(now_ms) - t0))
-exec 3>&-
-wait "$releaser" || true
-wait "$holder_pid" || true
-holder_pid=
+finish_release
 expect_rc 0
 [ "$elapsed" -ge 5000 ] || fail "reserve with the lock held for 5.5 s returned after $elapsed ms"
 expect_state A "100 2 98 3"
