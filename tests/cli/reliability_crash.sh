@@ -7,7 +7,9 @@
 # seconds, default 60, calibration included): each
 # starts one command in the background, sleeps a random 0..N ms and SIGKILLs it:
 #   - apply: a 100,000-line batch of `reserve A 1` lines, every line with the round's own ref;
-#     N is a bit more than the time one full apply took in a calibration run;
+#     N is a bit more than the time one full apply took: first in a calibration run, then in the
+#     latest round that finished before its kill (timings swing several-fold on a shared machine
+#     while other tests run beside this one, so a single calibration can leave every kill late);
 #   - single: `inv reserve A 1` or `inv adjust A -1` with the round's ref;
 #   - fresh: `inv set-soh` creating a new database file (killed while the schema is being made).
 # After each kill: `inv verify` exits 0; the round's events are all there or none (the apply's
@@ -28,7 +30,34 @@ echo "reliability_crash: seed $seed (INV_SEED=$seed replays), up to $rounds roun
 now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 mkfifo sleep.fifo
 exec 9<>sleep.fifo
-sleep_ms() { read -r -t "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))" -u 9 _ || true; }
+sleep_ms() {
+  local seconds
+  printf -v seconds '%d.%03d' $(($1 / 1000)) $(($1 % 1000))
+  read -r -t "$seconds" -u 9 _ || true
+}
+
+# kill_after PID DELAY: SIGKILLs PID once DELAY ms have passed, polling /proc every few ms; if the
+# process has exited before that (a zombie, or gone), sets finished_ms to roughly when, and kills
+# nothing. finished_ms is empty when the kill landed on a running process.
+kill_after() {
+  local pid=$1 delay=$2 t t0 elapsed state
+  t=${EPOCHREALTIME/[.,]/}
+  t0=$((t / 1000))
+  finished_ms=
+  while :; do
+    t=${EPOCHREALTIME/[.,]/}
+    elapsed=$((t / 1000 - t0))
+    state=Z
+    { read -r _ _ state _ <"/proc/$pid/stat"; } 2>/dev/null || state=Z
+    if [ "$state" = Z ]; then
+      finished_ms=$elapsed
+      return 0
+    fi
+    [ "$elapsed" -lt "$delay" ] || break
+    sleep_ms $((delay - elapsed < 5 ? delay - elapsed : 5))
+  done
+  kill -9 "$pid" 2>/dev/null || true
+}
 
 # make_batch REF: the 100,000-line batch file for one round (batch.ndjson).
 make_batch() {
@@ -116,8 +145,7 @@ while [ $round -lt "$rounds" ] && [ $((SECONDS - start)) -lt "$budget" ]; do
     delay=$((RANDOM % (single_window * 2)))
     INV_DB="$db2" "$INV" set-soh N 5 --ref "$ref" -q 2>"kill.err" &
     pid=$!
-    sleep_ms "$delay"
-    kill -9 "$pid" 2>/dev/null || true
+    kill_after "$pid" "$delay"
     { wait "$pid"; } 2>/dev/null || code=$?
     case $code in 0 | 137) ;; *) fail "round $round ($kind): exit $code before the kill: $(cat kill.err)" ;; esac
     if [ -e "$db2" ]; then
@@ -160,13 +188,24 @@ while [ $round -lt "$rounds" ] && [ $((SECONDS - start)) -lt "$budget" ]; do
       ;;
   esac
   pid=$!
-  sleep_ms "$delay"
-  kill -9 "$pid" 2>/dev/null || true
+  kill_after "$pid" "$delay"
   { wait "$pid"; } 2>/dev/null || code=$?
   case $code in 0 | 137) ;; *) fail "round $round ($kind): exit $code before the kill: $(cat kill.err)" ;; esac
+  # A command that finished before its kill shows how long it takes now: aim the next kills of
+  # its kind at that, so that most of them land inside the command again.
+  if [ -n "$finished_ms" ]; then
+    case $kind in
+      apply) apply_window=$((finished_ms + finished_ms / 4 + 50)) ;;
+      *) single_window=$((finished_ms + finished_ms / 4 + 5)) ;;
+    esac
+  fi
   check_after "round $round ($kind, killed after ${delay} ms, exit $code)" "$ref" "$code" "$full" "$before"
   got=$(sql "SELECT count(*) FROM events WHERE ref = '$ref'")
-  echo "round $round: $kind killed after ${delay} ms, exit $code, $got of $full events" >&2
+  if [ -n "$finished_ms" ]; then
+    echo "round $round: $kind exited by itself after about $finished_ms ms (kill due at ${delay} ms), exit $code, $got of $full events" >&2
+  else
+    echo "round $round: $kind killed after ${delay} ms, exit $code, $got of $full events" >&2
+  fi
   if [ "$got" -eq 0 ]; then seen[$kind.none]=1; else seen[$kind.all]=1; fi
   [ "$code" -eq 0 ] || killed[$kind]=$((${killed[$kind]:-0} + 1))
   ran[$kind]=$((${ran[$kind]:-0} + 1))
