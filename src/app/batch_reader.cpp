@@ -8,6 +8,7 @@
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"
 #include "inv/util/number.hpp"
+#include "inv/util/suggest.hpp"
 #include "inv/util/utf8.hpp"
 
 namespace inv::app {
@@ -55,13 +56,25 @@ struct RawLine {
   }
 };
 
-std::string known_fields() {
-  std::string list;
-  for (const char* field : k_fields) {
-    list += list.empty() ? "" : ", ";
-    list += field;
+constexpr const char* k_commands[] = {"create",  "set-soh", "adjust",  "set-available",
+                                      "reserve", "release", "complete"};
+
+// `unknown field "qyt" (did you mean "qty"? known: cmd, sku, ...)`: `what` and `name` as given,
+// the closest of `known` if one is close, then all of them.
+template <std::size_t N>
+std::string unknown_name(std::string_view what, const std::string& name,
+                         const char* const (&known)[N], std::string_view list_label) {
+  const std::vector<std::string> candidates(std::begin(known), std::end(known));
+  std::string message = std::string(what) + " \"" + name + "\" (";
+  if (const auto suggestion = util::closest(name, candidates)) {
+    message += "did you mean \"" + *suggestion + "\"? ";
   }
-  return list;
+  message += list_label;
+  for (std::size_t i = 0; i < N; ++i) {
+    message += i == 0 ? " " : ", ";
+    message += known[i];
+  }
+  return message + ")";
 }
 
 std::int64_t number(const std::optional<std::string>& text, const char* name, util::Sign sign,
@@ -142,9 +155,7 @@ BatchLine to_batch_line(RawLine& raw) {
     }
   } else {
     throw Error(ExitCode::usage, "unknown_command",
-                "unknown command \"" + cmd +
-                    "\" (one of create, set-soh, adjust, set-available, reserve, release, "
-                    "complete)");
+                unknown_name("unknown command", cmd, k_commands, "one of"));
   }
   if (raw.expect_version) {
     line.expect_version =
@@ -226,7 +237,7 @@ class NdjsonReader final : public BatchReader {
     for (const auto& [key, value] : object.items()) {
       std::optional<std::string>* field = raw.field(key);
       if (field == nullptr) {
-        throw usage_error("unknown field \"" + key + "\" (known: " + known_fields() + ")");
+        throw usage_error(unknown_name("unknown field", key, k_fields, "known:"));
       }
       if (value.is_null()) {
         continue;
@@ -304,7 +315,7 @@ class CsvReader final : public BatchReader {
       m_header = split_record();
       for (const std::string& name : m_header) {
         if (!is_field(name)) {
-          throw usage_error("unknown column \"" + name + "\" (known: " + known_fields() + ")");
+          throw usage_error(unknown_name("unknown column", name, k_fields, "known:"));
         }
       }
       if (m_header.empty()) {

@@ -22,23 +22,6 @@ Error invalid_number(std::string_view name, std::string_view expected, std::stri
                    std::string(text) + "'");
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 // The login name of the current user, from the environment or /etc/passwd. (getpwuid() would
 // pull NSS into a static binary.)
 std::string login_name() {
@@ -109,29 +92,6 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
 std::string checked_sku(std::string_view sku) {
   domain::validate_sku(sku);
   return std::string(sku);
-}
-
-std::optional<std::string> closest(std::string_view word,
-                                   const std::vector<std::string>& candidates) {
-  // Leading dashes are not letters of the name: "-A" is not one edit away from "-h".
-  const auto name_of = [](std::string_view text) {
-    return text.substr(std::min(text.find_first_not_of('-'), text.size()));
-  };
-  const std::string_view name = name_of(word);
-  std::optional<std::string> best;
-  std::size_t best_distance = 3;
-  for (const std::string& candidate : candidates) {
-    std::size_t distance = edit_distance(name, name_of(candidate));
-    if (word.size() >= 2 && candidate.rfind(word, 0) == 0) {
-      distance = std::min<std::size_t>(distance, 1);
-    }
-    // A suggestion must keep most of the word: "--qty" is not a misspelt "-q".
-    if (distance < best_distance && 2 * distance <= name.size()) {
-      best_distance = distance;
-      best = candidate;
-    }
-  }
-  return best;
 }
 
 std::string resolve_actor(const std::optional<std::string>& option) {

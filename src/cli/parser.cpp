@@ -7,6 +7,7 @@
 
 #include "inv/cli/arguments.hpp"
 #include "inv/error.hpp"
+#include "inv/util/suggest.hpp"
 
 namespace inv::cli {
 
@@ -70,7 +71,7 @@ std::vector<std::string> visible_command_names(const Grammar& grammar) {
 
 Error unknown_command(const Grammar& grammar, const std::string& word) {
   std::string message = "unknown command '" + word + "'";
-  if (const auto suggestion = closest(word, visible_command_names(grammar))) {
+  if (const auto suggestion = util::closest(word, visible_command_names(grammar))) {
     message += "; did you mean '" + *suggestion + "'?";
   }
   return Error(ExitCode::usage, "unknown_command", message + " (see 'inv --help')");
@@ -257,7 +258,7 @@ class CommandLineParser {
     } else if (m_in.command == nullptr && names_a_command_option(m_grammar, name)) {
       message = "option '" + name + "' belongs after the command (only global options may " +
                 "come before it)";
-    } else if (const auto suggestion = closest(name, m_scope.names())) {
+    } else if (const auto suggestion = util::closest(name, m_scope.names())) {
       message += "; did you mean '" + *suggestion + "'?";
     }
     fail(message);

@@ -30,6 +30,7 @@
 #include "inv/error.hpp"
 #include "inv/store/schema.hpp"
 #include "inv/store/sqlite_event_store.hpp"
+#include "inv/util/suggest.hpp"
 #include "inv/util/time.hpp"
 
 #ifndef INV_VERSION
@@ -735,7 +736,7 @@ int run_parsed(const std::vector<std::string>& args, bool& json_errors) {
           }
         }
         std::string message = "no command or help topic '" + *invocation.help_topic + "'";
-        if (const auto suggestion = closest(*invocation.help_topic, names)) {
+        if (const auto suggestion = util::closest(*invocation.help_topic, names)) {
           message += "; did you mean '" + *suggestion + "'?";
         }
         throw Error(ExitCode::usage, "unknown_command", message + " (see 'inv --help')");

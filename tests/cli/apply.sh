@@ -103,6 +103,18 @@ for bad in '{"cmd":"reserve","sku":"A","qty":1' '[1,2]' '"reserve"' \
   printf '%s\n\n%s\n' "$good" "$bad" >bad.ndjson
   batch_fails 2 3 bad.ndjson
 done
+# A misspelt command or field gets the closest name, then the whole list; a word close to none
+# gets only the list.
+printf '%s\n' "$good" '{"cmd":"reserv","sku":"A","qty":1}' >bad.ndjson
+batch_fails 2 2 bad.ndjson
+expect_contains "$err" 'unknown command "reserv" (did you mean "reserve"? one of create, set-soh, adjust, set-available, reserve, release, complete)' "a misspelt batch command"
+printf '%s\n' '{"cmd":"reserve","sku":"A","qyt":1}' >bad.ndjson
+batch_fails 2 1 bad.ndjson
+expect_contains "$err" 'unknown field "qyt" (did you mean "qty"? known: cmd, sku, qty, soh, available, ref, note, expect_version, idempotency_key)' "a misspelt batch field"
+printf '%s\n' '{"cmd":"teleport","sku":"A","qty":1}' >bad.ndjson
+batch_fails 2 1 bad.ndjson
+expect_contains "$err" 'unknown command "teleport" (one of create,' "a batch command close to none"
+expect_not_contains "$err" "did you mean" "a batch command close to none"
 # 3: a business rule. The second line sees the first (one transaction): only 4 available.
 printf '%s\n' '{"cmd":"reserve","sku":"A","qty":3}' '{"cmd":"reserve","sku":"A","qty":2}' >rule.ndjson
 BATCH_JSON=1 batch_fails 3 2 rule.ndjson
@@ -228,6 +240,9 @@ expect_eq "$(jq_sql "SELECT group_concat(json_extract(value, '\$.line'), ',') FR
 state_before=$(snapshot)
 printf 'cmd,sku,colour\nreserve,A,red\n' >bad.csv
 batch_fails 2 1 bad.csv --input csv
+printf 'cmd,sku,qyt\nreserve,A,1\n' >bad.csv
+batch_fails 2 1 bad.csv --input csv
+expect_contains "$err" 'unknown column "qyt" (did you mean "qty"? known: cmd, sku, qty,' "a misspelt CSV column"
 printf 'cmd,sku,qty\nreserve,A,1\n\nreserve,A,1,extra\n' >bad.csv
 batch_fails 2 4 bad.csv --input csv
 printf 'cmd,sku,qty\nreserve,A,1\nteleport,A,1\n' >bad.csv

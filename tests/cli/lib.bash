@@ -64,6 +64,14 @@ $1" ;;
   esac
 }
 
+# expect_not_contains HAYSTACK NEEDLE [WHAT]: the text must not contain the needle.
+expect_not_contains() {
+  case "$1" in
+    *"$2"*) fail "${3:-output} contains '$2':
+$1" ;;
+  esac
+}
+
 # expect_stderr_error: the last run printed one 'inv: error: ' line and nothing on stdout.
 expect_clean_error() {
   [ -z "$out" ] || fail "expected no stdout on error, got: $out"

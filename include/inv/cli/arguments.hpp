@@ -25,10 +25,6 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
 // Throws inv::Error (usage, "invalid_sku") unless `sku` is a valid SKU.
 std::string checked_sku(std::string_view sku);
 
-// The candidate closest to `word` (edit distance at most 2, or a prefix), if any.
-std::optional<std::string> closest(std::string_view word,
-                                   const std::vector<std::string>& candidates);
-
 // The actor recorded on events: `option` if non-empty, else INV_ACTOR, else the login name.
 std::string resolve_actor(const std::optional<std::string>& option);
 
