@@ -1,10 +1,12 @@
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "inv/app/batch.hpp"
+#include "inv/domain/commands.hpp"
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"
 #include "inv/util/number.hpp"
@@ -16,11 +18,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* k_fields[] = {
+constexpr std::string_view k_fields[] = {
     "cmd", "sku", "qty", "soh", "available", "ref", "note", "expect_version", "idempotency_key"};
 
 bool is_field(std::string_view name) {
-  for (const char* field : k_fields) {
+  for (const std::string_view field : k_fields) {
     if (name == field) {
       return true;
     }
@@ -56,21 +58,17 @@ struct RawLine {
   }
 };
 
-constexpr const char* k_commands[] = {"create",  "set-soh", "adjust",  "set-available",
-                                      "reserve", "release", "complete"};
-
 // `unknown field "qyt" (did you mean "qty"? known: cmd, sku, ...)`: `what` and `name` as given,
 // the closest of `known` if one is close, then all of them.
-template <std::size_t N>
 std::string unknown_name(std::string_view what, const std::string& name,
-                         const char* const (&known)[N], std::string_view list_label) {
-  const std::vector<std::string> candidates(std::begin(known), std::end(known));
+                         std::span<const std::string_view> known, std::string_view list_label) {
+  const std::vector<std::string> candidates(known.begin(), known.end());
   std::string message = std::string(what) + " \"" + name + "\" (";
   if (const auto suggestion = util::closest(name, candidates)) {
     message += "did you mean \"" + *suggestion + "\"? ";
   }
   message += list_label;
-  for (std::size_t i = 0; i < N; ++i) {
+  for (std::size_t i = 0; i < known.size(); ++i) {
     message += i == 0 ? " " : ", ";
     message += known[i];
   }
@@ -155,7 +153,7 @@ BatchLine to_batch_line(RawLine& raw) {
     }
   } else {
     throw Error(ExitCode::usage, "unknown_command",
-                unknown_name("unknown command", cmd, k_commands, "one of"));
+                unknown_name("unknown command", cmd, domain::k_command_names, "one of"));
   }
   if (raw.expect_version) {
     line.expect_version =

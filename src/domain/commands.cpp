@@ -7,9 +7,7 @@ const std::string& sku_of(const Command& command) {
 }
 
 std::string_view command_name(const Command& command) {
-  static constexpr std::string_view k_names[] = {"create",  "set-soh", "adjust",  "set-available",
-                                                 "reserve", "release", "complete"};
-  return k_names[command.index()];
+  return k_command_names[command.index()];
 }
 
 }  // namespace inv::domain

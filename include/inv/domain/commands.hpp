@@ -3,6 +3,7 @@
 // elsewhere; these already hold validated SKUs and quantities in range.
 
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,6 +46,11 @@ using Command = std::variant<CreateItem, SetOnHand, AdjustStock, SetAvailable, R
 
 // The SKU a command is about.
 const std::string& sku_of(const Command& command);
+
+// The commands' names on the command line and in batches, in the order of Command's alternatives.
+inline constexpr std::string_view k_command_names[] = {
+    "create", "set-soh", "adjust", "set-available", "reserve", "release", "complete"};
+static_assert(std::size(k_command_names) == std::variant_size_v<Command>);
 
 // The command's name on the command line ("create", "set-soh", …).
 std::string_view command_name(const Command& command);
