@@ -1,6 +1,5 @@
 #include "inv/cli/arguments.hpp"
 
-#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <limits>
@@ -69,7 +68,6 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
     refuse_out_of_range(text, name);
   }
   switch (kind) {
-    case NumberKind::quantity:
     case NumberKind::positive:
       if (value && *value >= 1) {
         return *value;

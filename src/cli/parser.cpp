@@ -5,7 +5,6 @@
 
 #include <fmt/format.h>
 
-#include "inv/cli/arguments.hpp"
 #include "inv/error.hpp"
 #include "inv/util/suggest.hpp"
 

@@ -181,6 +181,9 @@ void print_text(std::string_view text) {
 
 // ---- write commands -------------------------------------------------------------------------
 
+constexpr OptionSpec k_actor_option{"--actor", '\0', "NAME",
+                                    "Who is acting (default: $INV_ACTOR, else login name)"};
+
 // Options every write command takes (SPEC §3).
 constexpr OptionSpec k_write_options[] = {
     {"--expect-version", '\0', "V",
@@ -188,9 +191,27 @@ constexpr OptionSpec k_write_options[] = {
     {"--dry-run", '\0', "", "Validate and print the outcome; write nothing"},
     {"--ref", '\0', "REF", "Reference to record, e.g. an order id"},
     {"--note", '\0', "TEXT", "Free-text note to record"},
-    {"--actor", '\0', "NAME", "Who is acting (default: $INV_ACTOR, else login name)"},
+    k_actor_option,
     {"--idempotency-key", '\0', "K", "Run at most once: a retry with the same key appends nothing"},
 };
+
+// --actor, else $INV_ACTOR, else the login name.
+std::string actor_of(const Invocation& in) {
+  return resolve_actor(optional_text(in.value("--actor"), "--actor"));
+}
+
+// --idempotency-key, if given. Unlike an empty --ref, an empty key is a mistake, not "absent".
+std::optional<std::string> idempotency_key_of(const Invocation& in) {
+  const auto given = in.value("--idempotency-key");
+  if (!given) {
+    return std::nullopt;
+  }
+  auto key = optional_text(given, "--idempotency-key");
+  if (!key) {
+    throw usage_error("--idempotency-key must not be empty");
+  }
+  return key;
+}
 
 app::WriteOptions write_options(const Invocation& in) {
   app::WriteOptions options;
@@ -200,13 +221,8 @@ app::WriteOptions write_options(const Invocation& in) {
   options.dry_run = in.flag("--dry-run");
   options.metadata.ref = optional_text(in.value("--ref"), "--ref");
   options.metadata.note = optional_text(in.value("--note"), "--note");
-  options.metadata.actor = resolve_actor(optional_text(in.value("--actor"), "--actor"));
-  if (const auto key = in.value("--idempotency-key")) {
-    options.metadata.idempotency_key = optional_text(key, "--idempotency-key");
-    if (!options.metadata.idempotency_key) {
-      throw usage_error("--idempotency-key must not be empty");
-    }
-  }
+  options.metadata.actor = actor_of(in);
+  options.metadata.idempotency_key = idempotency_key_of(in);
   return options;
 }
 
@@ -279,7 +295,7 @@ constexpr OptionSpec k_apply_options[] = {
     {"--input", '\0', "FORMAT", "Batch format: ndjson (default) or csv", ValueKind::choice,
      k_batch_formats},
     {"--dry-run", '\0', "", "Check every line, write nothing"},
-    {"--actor", '\0', "NAME", "Who is acting (default: $INV_ACTOR, else login name)"},
+    k_actor_option,
     {"--idempotency-key", '\0', "K", "Run the whole batch at most once"},
 };
 
@@ -293,13 +309,8 @@ void run_apply(Context& ctx, const Invocation& in) {
   }
   app::BatchOptions options;
   options.dry_run = in.flag("--dry-run");
-  options.actor = resolve_actor(optional_text(in.value("--actor"), "--actor"));
-  if (const auto key = in.value("--idempotency-key")) {
-    options.idempotency_key = optional_text(key, "--idempotency-key");
-    if (!options.idempotency_key) {
-      throw usage_error("--idempotency-key must not be empty");
-    }
-  }
+  options.actor = actor_of(in);
+  options.idempotency_key = idempotency_key_of(in);
   ctx.require_format({Format::ndjson}, "apply");
   InputFile input(in.argument(0).value_or("-"));
   options.source = input.name();
@@ -580,21 +591,21 @@ constexpr CommandSpec k_commands[] = {
      k_sku_reserve,
      {},
      k_write_options,
-     &run_sku_number<domain::ReserveStock, NumberKind::quantity>},
+     &run_sku_number<domain::ReserveStock, NumberKind::positive>},
     {"release",
      "Cancel reserved units",
      "inv release SKU-1 1 --ref order-7",
      k_sku_release,
      {},
      k_write_options,
-     &run_sku_number<domain::ReleaseReservation, NumberKind::quantity>},
+     &run_sku_number<domain::ReleaseReservation, NumberKind::positive>},
     {"complete",
      "Ship reserved units",
      "inv complete SKU-1 1 --ref order-7",
      k_sku_complete,
      {},
      k_write_options,
-     &run_sku_number<domain::CompleteReservation, NumberKind::quantity>},
+     &run_sku_number<domain::CompleteReservation, NumberKind::positive>},
     {"apply",
      "Run a batch of commands (NDJSON or CSV), all or nothing",
      "inv apply orders.ndjson",

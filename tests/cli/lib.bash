@@ -84,6 +84,13 @@ expect_clean_error() {
 # sql QUERY: a query on the test database through the sqlite3 shell.
 sql() { sqlite3 "$INV_DB" "$@"; }
 
+# read_clock: the wall clock in milliseconds, into $clock_ms. EPOCHREALTIME is a bash variable, so
+# this forks nothing (unlike $(date) or $(a function)), and timing a few milliseconds stays exact.
+read_clock() {
+  local t=${EPOCHREALTIME/[.,]/}
+  clock_ms=$((t / 1000))
+}
+
 # ---- helpers for inspecting JSON and the log (added for the scenario scripts) ----------------
 
 # expect_eq ACTUAL EXPECTED [WHAT]: the two strings must be equal.

@@ -25,9 +25,8 @@ budget=${INV_CRASH_BUDGET:-60}
 batch_lines=100000
 echo "reliability_crash: seed $seed (INV_SEED=$seed replays), up to $rounds rounds in ${budget}s" >&2
 
-# now_ms, sleep_ms MS: builtins only (EPOCHREALTIME, read -t on a fifo nobody writes), so that a
-# delay of a few milliseconds is not swamped by forking `date` or `sleep`.
-now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
+# sleep_ms MS: a builtin (read -t on a fifo nobody writes), so that a delay of a few milliseconds
+# is not swamped by forking `sleep`; read_clock (lib.bash) likewise.
 mkfifo sleep.fifo
 exec 9<>sleep.fifo
 sleep_ms() {
@@ -40,13 +39,13 @@ sleep_ms() {
 # process has exited before that (a zombie, or gone), sets finished_ms to roughly when, and kills
 # nothing. finished_ms is empty when the kill landed on a running process.
 kill_after() {
-  local pid=$1 delay=$2 t t0 elapsed state
-  t=${EPOCHREALTIME/[.,]/}
-  t0=$((t / 1000))
+  local pid=$1 delay=$2 t0 elapsed state
+  read_clock
+  t0=$clock_ms
   finished_ms=
   while :; do
-    t=${EPOCHREALTIME/[.,]/}
-    elapsed=$((t / 1000 - t0))
+    read_clock
+    elapsed=$((clock_ms - t0))
     state=Z
     { read -r _ _ state _ <"/proc/$pid/stat"; } 2>/dev/null || state=Z
     if [ "$state" = Z ]; then
@@ -73,10 +72,11 @@ fresh_log() {
   inv set-soh A 1000000000000 -q
 }
 
-# check_after WHAT REF RC ALLOWED_DELTAS: verify passes; the events of REF are 0 or the full
-# count; the log grew by the same; a command that exited 0 left all of them.
+# check_after WHAT REF RC FULL BEFORE: verify passes; the events of REF are 0 or FULL; the log
+# grew by the same from BEFORE; a command that exited 0 left all of them. Leaves REF's count in
+# $got.
 check_after() {
-  local what=$1 ref=$2 code=$3 full=$4 before=$5 got total
+  local what=$1 ref=$2 code=$3 full=$4 before=$5 total
   run verify
   [ "$rc" -eq 0 ] || fail "$what: inv verify exited $rc after the kill
 stdout: $out
@@ -103,16 +103,20 @@ next_works() {
 # ---- calibration: one complete apply, not killed ------------------------------------------------
 fresh_log
 make_batch calibration
-t0=$(now_ms)
+read_clock
+t0=$clock_ms
 run apply batch.ndjson -q
-apply_ms=$(($(now_ms) - t0))
+read_clock
+apply_ms=$((clock_ms - t0))
 expect_rc 0
 expect_eq "$(sql "SELECT count(*) FROM events WHERE ref = 'calibration'")" $batch_lines "events of the calibration batch"
 times=()
 for _ in 1 2 3; do
-  t0=$(now_ms)
+  read_clock
+  t0=$clock_ms
   "$INV" reserve A 1 -q || fail "reserve failed in the calibration"
-  times+=($(($(now_ms) - t0)))
+  read_clock
+  times+=($((clock_ms - t0)))
 done
 single_ms=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
 expect_state A "1000000000000 $((batch_lines + 3)) $((1000000000000 - batch_lines - 3)) $((batch_lines + 4))"
@@ -200,7 +204,6 @@ while [ $round -lt "$rounds" ] && [ $((SECONDS - start)) -lt "$budget" ]; do
     esac
   fi
   check_after "round $round ($kind, killed after ${delay} ms, exit $code)" "$ref" "$code" "$full" "$before"
-  got=$(sql "SELECT count(*) FROM events WHERE ref = '$ref'")
   if [ -n "$finished_ms" ]; then
     echo "round $round: $kind exited by itself after about $finished_ms ms (kill due at ${delay} ms), exit $code, $got of $full events" >&2
   else

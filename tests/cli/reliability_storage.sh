@@ -20,7 +20,6 @@ cleanup() {
 }
 trap 'status=$?; cleanup; if [ $status -eq 0 ]; then rm -rf "$WORK"; else echo "FAILED: $test_name (work dir kept: $WORK)" >&2; fi' EXIT
 
-now_ms() { local t=${EPOCHREALTIME/[.,]/}; echo $((t / 1000)); }
 # reserve_batch FILE N: N lines of {"cmd":"reserve","sku":"A","qty":1}.
 reserve_batch() {
   awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) print "{\"cmd\":\"reserve\",\"sku\":\"A\",\"qty\":1}" }' >"$1"
@@ -38,9 +37,11 @@ hold_lock
 for args in "--wait 200 reserve A 1" "reserve A 1 --wait 200" "--wait 200 apply small.ndjson" \
   "set-soh A 50 --wait 200" "--wait 200 create NEW --soh 1" "adjust A 5 --wait=200"; do
   # shellcheck disable=SC2086
-  t0=$(now_ms)
+  read_clock
+  t0=$clock_ms
   run $args
-  elapsed=$(($(now_ms) - t0))
+  read_clock
+  elapsed=$((clock_ms - t0))
   [ "$rc" -eq 7 ] || fail "inv $args with the write lock held exited $rc, expected 7
 stdout: $out
 stderr: $err"
@@ -66,9 +67,11 @@ expect_error 4 show NEW
 # lock is held for 5.5 s, the writer waits for it and succeeds.
 hold_lock
 release_lock 5.5
-t0=$(now_ms)
+read_clock
+t0=$clock_ms
 run reserve A 1 --wait 15000
-elapsed=$(($(now_ms) - t0))
+read_clock
+elapsed=$((clock_ms - t0))
 finish_release
 expect_rc 0
 [ "$elapsed" -ge 5000 ] || fail "reserve with the lock held for 5.5 s returned after $elapsed ms"

@@ -1,21 +1,19 @@
 #pragma once
-// Checking argument values the way SPEC §7 wants them, independent of the CLI library: numbers
-// strictly in base 10, SKUs, and "did you mean" suggestions.
+// Checking argument values the way SPEC §7 wants them: numbers strictly in base 10, SKUs, text
+// options, the actor.
 
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace inv::cli {
 
 // What a number argument may be (SPEC §1, §7).
 enum class NumberKind {
-  quantity,  // Q >= 1
+  positive,  // QTY, --limit, --at-version >= 1
   count,     // N, A, V, POSITION >= 0
   delta,     // DELTA != 0, may be negative
-  positive,  // --limit >= 1
 };
 
 // Parses `text` as the argument `name` (e.g. "QTY"). Throws inv::Error (usage, "invalid_number")
