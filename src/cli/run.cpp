@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <streambuf>
 #include <string>
 #include <unistd.h>
@@ -29,7 +31,6 @@
 #include "inv/domain/events.hpp"
 #include "inv/error.hpp"
 #include "inv/store/schema.hpp"
-#include "inv/store/sqlite_event_store.hpp"
 #include "inv/util/suggest.hpp"
 #include "inv/util/time.hpp"
 
@@ -89,8 +90,8 @@ class Context {
   const std::string& db_path() const { return m_db_path; }
   int wait_ms() const { return m_wait_ms; }
 
-  store::SqliteEventStore open(store::Access access) const {
-    return store::SqliteEventStore(m_db_path, access, m_wait_ms);
+  std::unique_ptr<store::Store> open(store::Access access) const {
+    return store::open_store(m_db_path, access, std::chrono::milliseconds(m_wait_ms));
   }
 
   // Output formats other than text and json are for listings only.
@@ -233,7 +234,7 @@ void run_write(Context& ctx, const Invocation& in, const std::function<domain::C
   const app::WriteOptions options = write_options(in);
   ctx.require_format({Format::ndjson}, domain::command_name(command));
   auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
-  app::CommandService service(store);
+  app::CommandService service(*store);
   print_write_result(ctx.output(), service.execute(command, options));
 }
 
@@ -315,7 +316,7 @@ void run_apply(Context& ctx, const Invocation& in) {
   InputFile input(in.argument(0).value_or("-"));
   options.source = input.name();
   auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
-  app::CommandService service(store);
+  app::CommandService service(*store);
   const auto reader = app::make_batch_reader(input.stream(), options.source, format);
   std::vector<std::string> outcomes;
   app::LineOutcome on_line;
@@ -330,7 +331,8 @@ void run_apply(Context& ctx, const Invocation& in) {
 
 void run_init(Context& ctx, const Invocation&) {
   ctx.require_format({}, "init");
-  const bool created = store::initialize_database(ctx.db_path(), ctx.wait_ms());
+  const bool created =
+      store::initialize_store(ctx.db_path(), std::chrono::milliseconds(ctx.wait_ms()));
   print_init(ctx.output(), ctx.db_path(), created);
 }
 
@@ -356,7 +358,7 @@ void run_show(Context& ctx, const Invocation& in) {
   }
   ctx.require_format({Format::ndjson, Format::csv}, "show");
   auto store = ctx.open(store::Access::read);
-  app::QueryService queries(store);
+  app::QueryService queries(*store);
   print_item(ctx.output(), version ? queries.show_at_version(sku, *version)
                            : time  ? queries.show_as_of(sku, *time)
                                    : queries.show(sku));
@@ -374,7 +376,7 @@ void run_list(Context& ctx, const Invocation& in) {
   }
   const std::string prefix = in.value("--prefix").value_or("");
   auto store = ctx.open(store::Access::read);
-  app::QueryService queries(store);
+  app::QueryService queries(*store);
   print_items(ctx.output(), time ? queries.list_as_of(*time, prefix) : queries.list(prefix));
 }
 
@@ -411,33 +413,42 @@ void run_history(Context& ctx, const Invocation& in) {
   }
   auto store = ctx.open(store::Access::read);
   EventPrinter printer(ctx.output());
-  app::QueryService(store).history(filter,
-                                   [&](const store::RecordedEvent& e) { printer.print(e); });
+  app::QueryService(*store).history(filter,
+                                    [&](const store::RecordedEvent& e) { printer.print(e); });
   printer.finish();
 }
 
 constexpr OptionSpec k_verify_options[] = {
     {"--expect-head", '\0', "POSITION:HASH",
      "Also fail unless the head is exactly this (from 'inv head')"},
+    {"--extends", '\0', "POSITION:HASH",
+     "Also fail unless the log still holds this earlier head (from 'inv head')"},
 };
 
-void run_verify(Context& ctx, const Invocation& in) {
-  std::optional<app::ExpectedHead> expected;
-  if (const auto text = in.value("--expect-head")) {
-    const auto colon = text->find(':');
-    if (colon == std::string::npos) {
-      throw usage_error("--expect-head must be POSITION:HASH, as 'inv head' prints it");
-    }
-    expected = app::ExpectedHead{parse_number(std::string_view(*text).substr(0, colon),
-                                              "--expect-head position", NumberKind::count),
-                                 text->substr(colon + 1)};
+// POSITION:HASH of --expect-head / --extends, as 'inv head' prints it.
+std::optional<app::ExpectedHead> head_option(const Invocation& in, const std::string& name) {
+  const auto text = in.value(name);
+  if (!text) {
+    return std::nullopt;
   }
+  const auto colon = text->find(':');
+  if (colon == std::string::npos) {
+    throw usage_error(name + " must be POSITION:HASH, as 'inv head' prints it");
+  }
+  return app::ExpectedHead{
+      parse_number(std::string_view(*text).substr(0, colon), name + " position", NumberKind::count),
+      text->substr(colon + 1)};
+}
+
+void run_verify(Context& ctx, const Invocation& in) {
+  const auto expected = head_option(in, "--expect-head");
+  const auto extends = head_option(in, "--extends");
   ctx.require_format({}, "verify");
   auto store = ctx.open(store::Access::read);
-  app::AuditService audit(store);
-  const app::VerifyReport report = audit.verify(expected, make_progress(ctx.output(), "verify"));
+  app::AuditService audit(*store);
+  app::VerifyReport report = audit.verify(expected, extends, make_progress(ctx.output(), "verify"));
   finish_progress(ctx.output());
-  print_verify_report(ctx.output(), report);
+  print_verify_report(ctx.output(), report, ctx.db_path());
   if (!report.ok()) {
     throw Error(ExitCode::integrity, "verify_failed",
                 "verify found " + counted(report.problems_total, "problem") +
@@ -450,7 +461,7 @@ void run_verify(Context& ctx, const Invocation& in) {
 void run_rebuild(Context& ctx, const Invocation&) {
   ctx.require_format({}, "rebuild");
   auto store = ctx.open(store::Access::write);
-  app::AuditService audit(store);
+  app::AuditService audit(*store);
   const app::RebuildResult result = audit.rebuild(make_progress(ctx.output(), "rebuild"));
   finish_progress(ctx.output());
   print_rebuild(ctx.output(), result);
@@ -473,8 +484,8 @@ void run_export(Context& ctx, const Invocation& in) {
   }
   auto store = ctx.open(store::Access::read);
   EventPrinter printer(output);
-  app::QueryService(store).history(filter,
-                                   [&](const store::RecordedEvent& e) { printer.print(e); });
+  app::QueryService(*store).history(filter,
+                                    [&](const store::RecordedEvent& e) { printer.print(e); });
   printer.finish();
 }
 
@@ -489,7 +500,7 @@ void run_import(Context& ctx, const Invocation& in) {
   const bool dry_run = in.flag("--dry-run");
   InputFile input(in.arguments[0]);
   auto store = ctx.open(dry_run ? store::Access::dry_run : store::Access::write);
-  app::AuditService audit(store);
+  app::AuditService audit(*store);
   const app::ImportResult result = audit.import_events(
       input.stream(), input.name(), make_progress(ctx.output(), "import"), dry_run);
   finish_progress(ctx.output());
@@ -499,13 +510,13 @@ void run_import(Context& ctx, const Invocation& in) {
 void run_head(Context& ctx, const Invocation&) {
   ctx.require_format({}, "head");
   auto store = ctx.open(store::Access::read);
-  print_head(ctx.output(), app::QueryService(store).head());
+  print_head(ctx.output(), app::QueryService(*store).head());
 }
 
 void run_stats(Context& ctx, const Invocation&) {
   ctx.require_format({}, "stats");
   auto store = ctx.open(store::Access::read);
-  print_stats(ctx.output(), app::QueryService(store).stats(), ctx.db_path());
+  print_stats(ctx.output(), app::QueryService(*store).stats(), ctx.db_path());
 }
 
 const Grammar& grammar();
@@ -529,7 +540,7 @@ void run_complete_skus(Context& ctx, const Invocation& in) {
   try {
     auto store = ctx.open(store::Access::read);
     std::string text;
-    for (const auto& item : app::QueryService(store).list(in.argument(0).value_or(""))) {
+    for (const auto& item : app::QueryService(*store).list(in.argument(0).value_or(""))) {
       text += item.sku + "\n";
     }
     print_text(text);
