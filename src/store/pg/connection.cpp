@@ -2,9 +2,8 @@
 
 #include <charconv>
 #include <cstdlib>
-#include <string>
-
 #include <libpq-fe.h>
+#include <string>
 
 #include "inv/error.hpp"
 
@@ -17,7 +16,8 @@ std::string_view password_of(std::string_view uri) {
     const std::string_view rest = uri.substr(scheme + 3);
     const auto at = rest.find('@');
     const auto authority_end = rest.find_first_of("/?");
-    if (at != std::string_view::npos && (authority_end == std::string_view::npos || at < authority_end)) {
+    if (at != std::string_view::npos &&
+        (authority_end == std::string_view::npos || at < authority_end)) {
       const std::string_view userinfo = rest.substr(0, at);
       if (const auto colon = userinfo.find(':'); colon != std::string_view::npos) {
         return userinfo.substr(colon + 1);
@@ -97,9 +97,13 @@ std::string redact_uri(std::string_view uri) {
   return scrub(std::string(uri), password_of(uri));
 }
 
-void Result::Clear::operator()(pg_result* result) const { PQclear(result); }
+void Result::Clear::operator()(pg_result* result) const {
+  PQclear(result);
+}
 
-int Result::rows() const { return PQntuples(m_result.get()); }
+int Result::rows() const {
+  return PQntuples(m_result.get());
+}
 
 bool Result::is_null(int row, int column) const {
   return PQgetisnull(m_result.get(), row, column) != 0;
@@ -135,14 +139,17 @@ std::int64_t Result::affected_rows() const {
   return number;
 }
 
-void Connection::Finish::operator()(pg_conn* connection) const { PQfinish(connection); }
+void Connection::Finish::operator()(pg_conn* connection) const {
+  PQfinish(connection);
+}
 
 Connection::Connection(std::string_view uri, std::chrono::milliseconds timeout)
     : m_redacted_uri(redact_uri(uri)) {
   const std::string dbname(uri);
   // libpq's own connect_timeout is in whole seconds (at least 2); a URI's connect_timeout or
   // PGCONNECT_TIMEOUT wins over ours, since keywords after an expanded dbname override it.
-  const std::string seconds = std::to_string(std::max<long long>(2, (timeout.count() + 999) / 1000));
+  const std::string seconds =
+      std::to_string(std::max<long long>(2, (timeout.count() + 999) / 1000));
   const bool env_timeout = std::getenv("PGCONNECT_TIMEOUT") != nullptr;
   const char* keywords[] = {"connect_timeout", "fallback_application_name", "dbname", nullptr};
   const char* values[] = {env_timeout ? nullptr : seconds.c_str(), "inv", dbname.c_str(), nullptr};
@@ -158,7 +165,8 @@ Connection::Connection(std::string_view uri, std::chrono::milliseconds timeout)
                       password_of(uri)));
   }
   // Notices (e.g. "relation already exists, skipping") are not for the user of a CLI.
-  PQsetNoticeProcessor(m_handle.get(), [](void*, const char*) {}, nullptr);
+  PQsetNoticeProcessor(
+      m_handle.get(), [](void*, const char*) {}, nullptr);
 }
 
 Result Connection::checked(pg_result* result, const char* sql) {
@@ -170,7 +178,9 @@ Result Connection::checked(pg_result* result, const char* sql) {
   return Result(result);
 }
 
-void Connection::execute(const char* sql) { checked(PQexec(m_handle.get(), sql), sql); }
+void Connection::execute(const char* sql) {
+  checked(PQexec(m_handle.get(), sql), sql);
+}
 
 Result Connection::query(const char* sql, std::initializer_list<Param> params) {
   return query(sql, std::vector<Param>(params));

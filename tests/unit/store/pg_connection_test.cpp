@@ -1,8 +1,6 @@
 // The libpq wrapper (include/inv/store/pg/connection.hpp). Tests that need a server use the
 // cluster named by INV_TEST_PG_URI (scripts/test starts a throwaway one) and are skipped, and
 // reported as skipped, without it.
-#include "inv/store/pg/connection.hpp"
-
 #include <chrono>
 #include <cstdlib>
 #include <string>
@@ -11,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "inv/error.hpp"
+#include "inv/store/pg/connection.hpp"
 
 namespace inv::store::pg {
 namespace {
