@@ -39,14 +39,30 @@ svg text{font-size:10px;fill:#57606a}.legend span{margin-right:1em}
 void append_escaped(std::string& out, std::string_view text) {
   for (const char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
           out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
@@ -66,14 +82,16 @@ bool is_low(const StockRow& row) {
 }
 
 // A step line through `points`: the value holds until the next event changes it.
-std::string step_line(const std::vector<StockPoint>& points, std::int64_t (*value)(const StockPoint&),
+std::string step_line(const std::vector<StockPoint>& points,
+                      std::int64_t (*value)(const StockPoint&),
                       double (*x_of)(const StockPoint&, const std::vector<StockPoint>&),
                       std::int64_t top) {
   std::string out;
   const double plot_height = k_chart_height - 2.0 * k_margin - 12;  // room for the x labels
   const auto y_of = [&](const StockPoint& point) {
-    const double fraction =
-        top > 0 ? static_cast<double>(std::max<std::int64_t>(value(point), 0)) / static_cast<double>(top) : 0;
+    const double fraction = top > 0 ? static_cast<double>(std::max<std::int64_t>(value(point), 0)) /
+                                          static_cast<double>(top)
+                                    : 0;
     return k_margin + plot_height * (1 - fraction);
   };
   double previous_y = 0;
@@ -95,7 +113,8 @@ std::string step_line(const std::vector<StockPoint>& points, std::int64_t (*valu
 double x_by_version(const StockPoint& point, const std::vector<StockPoint>& points) {
   const double first = static_cast<double>(points.front().version);
   const double span = std::max(1.0, static_cast<double>(points.back().version) - first);
-  return k_margin + (k_chart_width - 2.0 * k_margin) * (static_cast<double>(point.version) - first) / span;
+  return k_margin +
+         (k_chart_width - 2.0 * k_margin) * (static_cast<double>(point.version) - first) / span;
 }
 
 void append_chart(std::string& out, const StockRow& row, std::size_t max_points) {
@@ -125,8 +144,7 @@ void append_chart(std::string& out, const StockRow& row, std::size_t max_points)
       "<text x=\"{0}\" y=\"{3}\">v{4}</text><text x=\"{2}\" y=\"{3}\" text-anchor=\"end\">v{5} · "
       "top {6}</text>",
       k_margin, baseline, k_chart_width - k_margin, k_chart_height - 2,
-      points.empty() ? 0 : points.front().version, points.empty() ? 0 : points.back().version,
-      top);
+      points.empty() ? 0 : points.front().version, points.empty() ? 0 : points.back().version, top);
   if (!points.empty()) {
     const auto line = [&](const char* name, std::int64_t (*value)(const StockPoint&)) {
       out += fmt::format("<polyline class=\"{}\" points=\"{}\"/>", name,
@@ -146,17 +164,20 @@ void append_summary(std::string& out, const HtmlReport& report, const HtmlLimits
   append_escaped(out, report.inv_version);
   out += "</dd><dt>Generated at</dt><dd>";
   append_escaped(out, report.generated_at);
-  out += fmt::format("</dd><dt>Head</dt><dd><span id=\"head\" class=\"hash\">{}:", report.head_position);
+  out += fmt::format("</dd><dt>Head</dt><dd><span id=\"head\" class=\"hash\">{}:",
+                     report.head_position);
   append_escaped(out, report.head_hash);
   out += "</span></dd></dl>\n";
   if (report.verified) {
     out += fmt::format(
-        "<p id=\"verdict\" class=\"ok\">Verified: ok. {} event{}, hash chain and caches intact.</p>\n",
+        "<p id=\"verdict\" class=\"ok\">Verified: ok. {} event{}, hash chain and caches "
+        "intact.</p>\n",
         report.events, report.events == 1 ? "" : "s");
     return;
   }
   out += fmt::format(
-      "<p id=\"verdict\" class=\"failed\">Verification FAILED: {} problem{} in {} event{}.</p>\n<ol>",
+      "<p id=\"verdict\" class=\"failed\">Verification FAILED: {} problem{} in {} "
+      "event{}.</p>\n<ol>",
       report.problem_count, report.problem_count == 1 ? "" : "s", report.events,
       report.events == 1 ? "" : "s");
   const std::size_t shown = std::min(report.problems.size(), limits.problems);
@@ -167,8 +188,9 @@ void append_summary(std::string& out, const HtmlReport& report, const HtmlLimits
   }
   out += "</ol>\n";
   if (static_cast<std::int64_t>(shown) < report.problem_count) {
-    out += fmt::format("<p class=\"note\">{} more problems not listed; run <code>inv verify</code>.</p>\n",
-                       report.problem_count - static_cast<std::int64_t>(shown));
+    out += fmt::format(
+        "<p class=\"note\">{} more problems not listed; run <code>inv verify</code>.</p>\n",
+        report.problem_count - static_cast<std::int64_t>(shown));
   }
 }
 
@@ -220,9 +242,10 @@ void append_stock(std::string& out, const HtmlReport& report, const HtmlLimits& 
   }
   out += "</tbody></table>\n";
   if (shown < report.items.size()) {
-    out += fmt::format("<p class=\"note\">The first {} of {} items are shown; <code>inv list</code> "
-                       "prints them all.</p>\n",
-                       shown, report.items.size());
+    out += fmt::format(
+        "<p class=\"note\">The first {} of {} items are shown; <code>inv list</code> "
+        "prints them all.</p>\n",
+        shown, report.items.size());
   }
 }
 
@@ -243,9 +266,10 @@ void append_charts(std::string& out, const HtmlReport& report, const HtmlLimits&
   }
   out += "</div>\n";
   if (shown < report.items.size()) {
-    out += fmt::format("<p class=\"note\">Charts of the first {} of {} items; <code>inv show SKU "
-                       "--chart</code> draws any item.</p>\n",
-                       shown, report.items.size());
+    out += fmt::format(
+        "<p class=\"note\">Charts of the first {} of {} items; <code>inv show SKU "
+        "--chart</code> draws any item.</p>\n",
+        shown, report.items.size());
   }
 }
 

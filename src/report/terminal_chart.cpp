@@ -25,7 +25,9 @@ std::int64_t eighths(std::int64_t value, std::int64_t top, int height) {
   return static_cast<std::int64_t>(scaled + 0.5L);
 }
 
-std::string date_of(const std::string& recorded_at) { return recorded_at.substr(0, 10); }
+std::string date_of(const std::string& recorded_at) {
+  return recorded_at.substr(0, 10);
+}
 
 }  // namespace
 
@@ -55,8 +57,8 @@ std::string terminal_chart(const std::string& sku, const std::vector<StockPoint>
                      points.size() == 1 ? "" : "s", top);
   for (int row = height - 1; row >= 0; --row) {
     const std::string_view label = row == height - 1 ? std::string_view(top_label)
-                                   : row == 0         ? std::string_view("0")
-                                                      : std::string_view();
+                                   : row == 0        ? std::string_view("0")
+                                                     : std::string_view();
     out += fmt::format("{:>{}} │", label, label_width);
     const std::int64_t low = 8LL * row;
     const std::int64_t high = low + 8;
@@ -92,10 +94,10 @@ std::string terminal_chart(const std::string& sku, const std::vector<StockPoint>
     out += "─";
   }
   out += '\n';
-  const std::string first = fmt::format("v{} {}", points.front().version,
-                                        date_of(points.front().recorded_at));
-  const std::string last = fmt::format("v{} {}", points.back().version,
-                                       date_of(points.back().recorded_at));
+  const std::string first =
+      fmt::format("v{} {}", points.front().version, date_of(points.front().recorded_at));
+  const std::string last =
+      fmt::format("v{} {}", points.back().version, date_of(points.back().recorded_at));
   const int room = static_cast<int>(count) - static_cast<int>(first.size());
   out += fmt::format("{:>{}}  {}", "", label_width, first);
   if (points.size() > 1 && room > static_cast<int>(last.size())) {

@@ -43,8 +43,8 @@ struct HtmlReport {
   std::int64_t problem_count = 0;
   std::int64_t head_position = 0;
   std::string head_hash;
-  std::vector<StockRow> items;      // in SKU order
-  std::vector<EventRow> latest;     // the newest events, oldest first
+  std::vector<StockRow> items;   // in SKU order
+  std::vector<EventRow> latest;  // the newest events, oldest first
 };
 
 struct HtmlLimits {

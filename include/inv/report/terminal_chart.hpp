@@ -10,8 +10,8 @@
 namespace inv::report {
 
 struct ChartStyle {
-  int width = 80;   // columns of the whole chart, axis labels included
-  int height = 8;   // rows of the plot
+  int width = 80;      // columns of the whole chart, axis labels included
+  int height = 8;      // rows of the plot
   bool color = false;  // ANSI colours (a terminal); otherwise plain text
 };
 

@@ -159,7 +159,8 @@ TEST(HtmlReport, EscapesEveryValueAndShowsControlCharacters) {
 TEST(HtmlReport, CapsLargeLogsAndSaysSo) {
   HtmlReport report = sample_report(50);
   report.items[7].history = ramp(100'000);
-  const std::string html = render_html(report, {.stock_rows = 20, .charts = 10, .chart_points = 60});
+  const std::string html =
+      render_html(report, {.stock_rows = 20, .charts = 10, .chart_points = 60});
   EXPECT_EQ(count_of(html, "<tr data-sku="), 20u);
   EXPECT_EQ(count_of(html, "<svg"), 10u);
   EXPECT_THAT(html, HasSubstr("The first 20 of 50 items are shown"));
@@ -174,7 +175,8 @@ TEST(HtmlReport, AFailedVerdictListsItsProblems) {
   report.problem_count = 2;
   report.problems = {"position 3 (SKU-0): hash_mismatch", "position 4: chain_broken"};
   const std::string html = render_html(report);
-  EXPECT_THAT(html, HasSubstr("<p id=\"verdict\" class=\"failed\">Verification FAILED: 2 problems"));
+  EXPECT_THAT(html,
+              HasSubstr("<p id=\"verdict\" class=\"failed\">Verification FAILED: 2 problems"));
   EXPECT_THAT(html, HasSubstr("<li>position 3 (SKU-0): hash_mismatch</li>"));
 }
 
