@@ -34,13 +34,27 @@ std::vector<LoggedEvent> random_log(std::mt19937_64& random, int commands) {
     const std::string sku = "S" + std::to_string(pick(0, 7));
     Command command;
     switch (pick(0, 6)) {
-      case 0: command = CreateItem{sku, pick(0, 50), std::nullopt}; break;
-      case 1: command = SetOnHand{sku, pick(0, 80)}; break;
-      case 2: command = AdjustStock{sku, pick(0, 1) != 0 ? pick(1, 40) : -pick(1, 10)}; break;
-      case 3: command = SetAvailable{sku, pick(0, 30)}; break;
-      case 4: command = ReserveStock{sku, pick(1, 10)}; break;
-      case 5: command = ReleaseReservation{sku, pick(1, 5)}; break;
-      default: command = CompleteReservation{sku, pick(1, 8)}; break;
+      case 0:
+        command = CreateItem{sku, pick(0, 50), std::nullopt};
+        break;
+      case 1:
+        command = SetOnHand{sku, pick(0, 80)};
+        break;
+      case 2:
+        command = AdjustStock{sku, pick(0, 1) != 0 ? pick(1, 40) : -pick(1, 10)};
+        break;
+      case 3:
+        command = SetAvailable{sku, pick(0, 30)};
+        break;
+      case 4:
+        command = ReserveStock{sku, pick(1, 10)};
+        break;
+      case 5:
+        command = ReleaseReservation{sku, pick(1, 5)};
+        break;
+      default:
+        command = CompleteReservation{sku, pick(1, 8)};
+        break;
     }
     Item& item = items[sku];
     item.sku = sku;
@@ -100,8 +114,8 @@ TEST(Movements, AgreeWithAReplayOfRandomLogs) {
       auto row = rows.find(logged.sku);
       if (row == rows.end()) {
         const auto known = before.find(logged.sku);
-        row = rows.emplace(logged.sku, open_movements(logged.sku,
-                                                      known == before.end() ? 0 : known->second))
+        row = rows.emplace(logged.sku,
+                           open_movements(logged.sku, known == before.end() ? 0 : known->second))
                   .first;
       }
       add_movement(row->second, logged.event);
@@ -114,12 +128,10 @@ TEST(Movements, AgreeWithAReplayOfRandomLogs) {
       EXPECT_EQ(row.opening + row.created + row.received + row.counted - row.shipped - row.sold -
                     row.written_off,
                 row.closing);
-      EXPECT_EQ(row.created, sum_of<ItemCreated>(window, sku, [](const ItemCreated& e) {
-                  return e.on_hand;
-                }));
-      EXPECT_EQ(row.shipped, sum_of<ReservationCompleted>(window, sku, [](const ReservationCompleted& e) {
-                  return e.qty;
-                }));
+      EXPECT_EQ(row.created,
+                sum_of<ItemCreated>(window, sku, [](const ItemCreated& e) { return e.on_hand; }));
+      EXPECT_EQ(row.shipped, sum_of<ReservationCompleted>(
+                                 window, sku, [](const ReservationCompleted& e) { return e.qty; }));
       EXPECT_EQ(row.received, sum_of<StockAdjusted>(window, sku, [](const StockAdjusted& e) {
                   return e.delta > 0 ? e.delta : std::int64_t{0};
                 }));
