@@ -49,7 +49,7 @@ tested=0
 # ---- bash (with bash-completion) -----------------------------------------------------------------
 bash_completion=/usr/share/bash-completion/bash_completion
 if [ ! -r "$bash_completion" ]; then
-  echo "SKIP bash: $bash_completion is missing (Debian package bash-completion)" >&2
+  skip_case "bash: $bash_completion is missing (Debian package bash-completion)"
 else
   # bash_complete LINE: what _inv puts in COMPREPLY for LINE (cursor at the end), sorted.
   bash_complete() {
@@ -79,7 +79,7 @@ fi
 
 # ---- fish ----------------------------------------------------------------------------------------
 if ! command -v fish >/dev/null; then
-  echo "SKIP fish: fish is not installed" >&2
+  skip_case "fish: fish is not installed"
 else
   # fish_complete LINE: the candidates (without descriptions) fish offers for LINE, sorted.
   fish_complete() {
@@ -95,7 +95,7 @@ fi
 
 # ---- zsh -----------------------------------------------------------------------------------------
 if ! command -v zsh >/dev/null; then
-  echo "SKIP zsh: zsh is not installed" >&2
+  skip_case "zsh: zsh is not installed"
 else
   # The script parses, and loads as an autoloaded completion function under compinit.
   zsh -n "$repo/completions/_inv" || fail "zsh -n completions/_inv: syntax error"

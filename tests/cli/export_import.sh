@@ -110,6 +110,8 @@ if command -v script >/dev/null 2>&1; then
   expect_eq "$(script -qfc "'$INV' -q --db '$WORK/tty.db' import '$WORK/src.ndjson'" /dev/null </dev/null)" "" \
     "output of 'import -q' on a terminal"
   expect_copy tty.db "import -q on a terminal"
+else
+  skip_case "export/import -q on a terminal: script(1) is not installed"
 fi
 
 # Idempotency keys survive: a retried keyed command appends nothing on the copy.

@@ -205,7 +205,7 @@ if [ "$(on_tty 'test -t 2 && echo tty')" = $'tty\r' ]; then
   expect_contains "$(cat "$WORK/tty.err")" "error:" "stderr of an error, redirected to a file"
   case "$(cat "$WORK/tty.err")" in *"$ESC"*) fail "stderr to a file was coloured because stdout is a terminal" ;; esac
 else
-  echo "NOTE: script(1) cannot give a pseudo-terminal here; the checks on a terminal were skipped" >&2
+  skip_case "colour on a terminal: script(1) cannot give a pseudo-terminal here"
 fi
 
 # ---- --version ---------------------------------------------------------------------------------

@@ -5,9 +5,19 @@
 
 inv create A --soh 5 >/dev/null
 inv create B --soh 3 >/dev/null
-mkdir ro
-cp "$INV_DB" ro/inv.db
-readonly_db=$WORK/ro/inv.db
+
+# The unprivileged user below must reach the binary and the database, wherever the checkout lives
+# (a clone in a mode-0700 directory included): both are copied into a directory of their own
+# under /tmp that anyone may enter, removed when the test ends.
+shared=$(mktemp -d /tmp/inv-read-only.XXXXXX)
+trap 'status=$?; chattr -i "$shared/ro" "$shared/ro/inv.db" 2>/dev/null || true; rm -rf "$shared"; finish_test $status' EXIT
+chmod 755 "$shared"
+cp "$INV" "$shared/inv"
+INV=$shared/inv
+mkdir "$shared/ro"
+cp "$INV_DB" "$shared/ro/inv.db"
+readonly_db=$shared/ro/inv.db
+ro=$shared/ro
 count=$(sqlite3 "$readonly_db" 'SELECT count(*) FROM events')
 
 # read_and_write_results [RUNNER...]: runs reads and a write on $readonly_db (through RUNNER,
@@ -27,39 +37,38 @@ file_cases=() dir_cases=()
 if [ "$(id -u)" -ne 0 ]; then
   chmod 444 "$readonly_db"
   file_cases+=("chmod 444 file" "$(read_and_write_results)")
-  chmod 555 ro
+  chmod 555 "$ro"
   dir_cases+=("chmod 444 file in a chmod 555 directory" "$(read_and_write_results)")
-  chmod 755 ro
+  chmod 755 "$ro"
   chmod 644 "$readonly_db"
 else
   # Root ignores file modes. Two ways around that: make the file immutable (chattr +i), and run
-  # inv as an unprivileged user (setpriv). Skipped (with a note) where neither is possible.
-  # Every flag is removed before any assertion, so a failure leaves a deletable work directory.
+  # inv as an unprivileged user (setpriv). A way that is not possible here is a skipped case.
+  # Every flag is removed before any assertion (and again on exit), so a failure leaves a
+  # deletable directory.
   if chattr +i "$readonly_db" 2>/dev/null; then
     file_cases+=("immutable (chattr +i) file" "$(read_and_write_results)")
     chattr -i "$readonly_db"
     rm -f "$readonly_db-wal" "$readonly_db-shm"
-    chattr +i ro
+    chattr +i "$ro"
     dir_cases+=("file in an immutable (chattr +i) directory" "$(read_and_write_results)")
-    chattr -i ro
+    chattr -i "$ro"
   else
-    echo "note: chattr +i is not possible here; skipping the immutable file and directory" >&2
+    skip_case "immutable file and directory: chattr +i is not possible on this file system"
   fi
   if command -v setpriv >/dev/null && setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
     nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
-    chmod 755 "$WORK"
     rm -f "$readonly_db-wal" "$readonly_db-shm"
     chmod 444 "$readonly_db"
-    chmod 777 ro
+    chmod 777 "$ro"
     file_cases+=("unprivileged user, chmod 444 file in a writable directory" "$(read_and_write_results "${nobody[@]}")")
     rm -f "$readonly_db-wal" "$readonly_db-shm"
-    chmod 555 ro
+    chmod 555 "$ro"
     dir_cases+=("unprivileged user, chmod 444 file in a chmod 555 directory" "$(read_and_write_results "${nobody[@]}")")
-    chmod 755 ro
+    chmod 755 "$ro"
     chmod 644 "$readonly_db"
-    chmod 700 "$WORK"
   else
-    echo "note: cannot run as an unprivileged user here; skipping the chmod 444 cases" >&2
+    skip_case "chmod 444 as an unprivileged user: setpriv cannot switch to uid 65534 here"
   fi
 fi
 expect_eq "$(sqlite3 "$readonly_db" 'SELECT count(*) FROM events')" "$count" "events in the read-only database"

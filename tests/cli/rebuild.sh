@@ -147,6 +147,8 @@ expect_rc 0
 expect_eq "$out$err" "" "output of 'rebuild --json -q'"
 if command -v script >/dev/null 2>&1; then
   expect_eq "$(script -qfc "'$INV' -q rebuild" /dev/null </dev/null)" "" "output of 'rebuild -q' on a terminal"
+else
+  skip_case "rebuild -q on a terminal: script(1) is not installed"
 fi
 expect_repaired "a rebuild of a clean log"
 expect_eq "$(inv export)" "$log" "the log after rebuilding a clean log"

@@ -18,7 +18,7 @@ cleanup() {
   if [ -n "$holder_pid" ]; then kill "$holder_pid" 2>/dev/null || true; fi
   if [ -n "$mounted" ]; then umount "$mounted" 2>/dev/null || umount -l "$mounted" 2>/dev/null || true; fi
 }
-trap 'status=$?; cleanup; if [ $status -eq 0 ]; then rm -rf "$WORK"; else echo "FAILED: $test_name (work dir kept: $WORK)" >&2; fi' EXIT
+trap 'status=$?; cleanup; finish_test $status' EXIT
 
 # reserve_batch FILE N: N lines of {"cmd":"reserve","sku":"A","qty":1}.
 reserve_batch() {
@@ -179,7 +179,7 @@ elif [ $disk_mode = ulimit ]; then
   expect_unchanged $((before + 1))
   export INV_DB="$WORK/inventory.db"
 else
-  echo "(b) disk full: SKIPPED (cannot mount a tmpfs here, and ulimit -f is not available)" >&2
+  skip_case "(b) disk full: cannot mount a tmpfs here, and ulimit -f is not available"
 fi
 
 # ---- (c) damaged database files -------------------------------------------------------------------------

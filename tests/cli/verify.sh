@@ -66,6 +66,8 @@ expect_eq "$out$err" "" "output of 'verify --json -q'"
 if command -v script >/dev/null 2>&1; then
   expect_eq "$(script -qfc "'$INV' -q verify" /dev/null </dev/null)" "" "output of 'verify -q' on a terminal"
   expect_contains "$(script -qfc "'$INV' verify" /dev/null </dev/null)" ok "output of 'verify' on a terminal"
+else
+  skip_case "verify on a terminal: script(1) is not installed"
 fi
 
 # --expect-head: the pinned head passes; anything else is exit 6; a malformed value is exit 2.

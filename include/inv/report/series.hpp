@@ -1,0 +1,27 @@
+#pragma once
+// An item's stock over its history, as the pictures of SPEC §9 draw it: one point after each of
+// its events, thinned to what a picture can show.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace inv::report {
+
+// The item's figures right after one of its events.
+struct StockPoint {
+  std::int64_t version = 0;
+  std::string recorded_at;  // RFC 3339, UTC
+  std::int64_t on_hand = 0;
+  std::int64_t reserved = 0;
+  std::int64_t available = 0;
+  friend bool operator==(const StockPoint&, const StockPoint&) = default;
+};
+
+// At most `max_points` of `points` (at least 2): the first and the last always, and between them,
+// from each of max_points - 2 evenly sized runs of points, the one where on_hand or available
+// strays furthest from the point kept before it, so a short spike or dip still shows.
+std::vector<StockPoint> thin_out(const std::vector<StockPoint>& points, std::size_t max_points);
+
+}  // namespace inv::report
