@@ -36,7 +36,9 @@ using namespace inv;
 constexpr std::int64_t k_year_us = 365LL * 86400 * 1'000'000;
 constexpr std::time_t k_start = 1767225600;  // 2026-01-01T00:00:00Z
 
-std::uint64_t below(std::mt19937_64& random, std::uint64_t n) { return random() % n; }
+std::uint64_t below(std::mt19937_64& random, std::uint64_t n) {
+  return random() % n;
+}
 
 std::int64_t between(std::mt19937_64& random, std::int64_t low, std::int64_t high) {
   return low + static_cast<std::int64_t>(below(random, static_cast<std::uint64_t>(high - low + 1)));
@@ -61,10 +63,12 @@ domain::Command next_command(std::mt19937_64& random, const domain::Item& item) 
     return domain::ReserveStock{sku, between(random, 1, 5)};
   }
   if (pick < 55) {
-    return domain::CompleteReservation{sku, item.reserved > 0 ? between(random, 1, item.reserved) : 1};
+    return domain::CompleteReservation{sku,
+                                       item.reserved > 0 ? between(random, 1, item.reserved) : 1};
   }
   if (pick < 65) {
-    return domain::ReleaseReservation{sku, item.reserved > 0 ? between(random, 1, item.reserved) : 1};
+    return domain::ReleaseReservation{sku,
+                                      item.reserved > 0 ? between(random, 1, item.reserved) : 1};
   }
   if (pick < 85) {
     return domain::AdjustStock{sku, between(random, 10, 200)};
@@ -107,9 +111,11 @@ int main(int argc, char** argv) {
     std::int64_t postings = 0;
     for (std::int64_t i = 0; i < events; ++i) {
       domain::Item& item = items[static_cast<std::size_t>(
-          i < skus ? i : static_cast<std::int64_t>(below(random, static_cast<std::uint64_t>(skus))))];
-      const domain::Command command = i < skus ? domain::Command(domain::SetOnHand{item.sku, between(random, 100, 1000)})
-                                               : next_command(random, item);
+          i < skus ? i
+                   : static_cast<std::int64_t>(below(random, static_cast<std::uint64_t>(skus))))];
+      const domain::Command command =
+          i < skus ? domain::Command(domain::SetOnHand{item.sku, between(random, 100, 1000)})
+                   : next_command(random, item);
       std::vector<domain::Event> decided;
       try {
         decided = domain::decide(command, item);
@@ -147,7 +153,8 @@ int main(int argc, char** argv) {
       util::append_json_string(line, type);
       line += ",\"data\":" + data + ",\"recorded_at\":\"" + recorded_at +
               "\",\"actor\":\"bench\",\"ref\":null,\"note\":null,\"idempotency_key\":null,"
-              "\"prev_hash\":\"" + prev_hash + "\",\"hash\":\"" + hash + "\"}\n";
+              "\"prev_hash\":\"" +
+              prev_hash + "\",\"hash\":\"" + hash + "\"}\n";
       std::fputs(line.c_str(), exported);
       prev_hash = hash;
 

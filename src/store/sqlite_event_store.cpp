@@ -529,28 +529,4 @@ std::unique_ptr<Session> SqliteStore::begin(Mode mode) {
       *this, *m_db, mode == Mode::write ? Transaction::Mode::write : Transaction::Mode::read);
 }
 
-namespace {
-
-bool is_postgres_uri(std::string_view location) {
-  return location.starts_with("postgresql://") || location.starts_with("postgres://");
-}
-
-}  // namespace
-
-std::unique_ptr<Store> open_store(std::string_view location, Access access,
-                                  std::chrono::milliseconds wait) {
-  if (is_postgres_uri(location)) {
-    throw usage_error("PostgreSQL databases are not supported yet; --db takes a file path");
-  }
-  return std::make_unique<SqliteStore>(std::filesystem::path(location), access,
-                                       static_cast<int>(wait.count()));
-}
-
-bool initialize_store(std::string_view location, std::chrono::milliseconds wait) {
-  if (is_postgres_uri(location)) {
-    throw usage_error("PostgreSQL databases are not supported yet; --db takes a file path");
-  }
-  return initialize_database(std::filesystem::path(location), static_cast<int>(wait.count()));
-}
-
 }  // namespace inv::store

@@ -100,7 +100,7 @@ class LogWriter {
   std::unique_ptr<store::Session> m_session;
   store::Head m_head;
   util::Timestamp m_head_time;
-  util::StringMap<Tip> m_tips;  // items loaded or written in this transaction
+  util::StringMap<Tip> m_tips;       // items loaded or written in this transaction
   std::vector<std::string> m_dirty;  // SKUs written in this transaction
 };
 

@@ -208,7 +208,7 @@ class Store {
 };
 
 // The composition root: opens the store that `location` names (`--db`: a file path; a
-// `postgresql://` or `postgres://` URI is refused as not supported yet, exit 2). `wait` bounds
+// `postgresql://` or `postgres://` URI: the PostgreSQL store, SPEC §10). `wait` bounds
 // the wait for a lock. Throws inv::Error: not_found (a read of a missing store), integrity (not an
 // inv database, newer schema), storage (cannot open, locked, read-only).
 std::unique_ptr<Store> open_store(std::string_view location, Access access,

@@ -48,12 +48,17 @@ std::string one_line(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
     text.pop_back();
   }
-  for (char& c : text) {
-    if (c == '\n') {
-      c = ' ';
+  // "…failed: Connection refused\n\tIs the server running…": one space between the lines.
+  std::string line;
+  for (const char c : text) {
+    const bool space = c == '\n' || c == '\t';
+    if (!space) {
+      line += c;
+    } else if (!line.empty() && line.back() != ' ') {
+      line += ' ';
     }
   }
-  return text;
+  return line;
 }
 
 // The inv::Error for a failed statement, by its SQLSTATE (PostgreSQL's appendix A).
@@ -205,6 +210,30 @@ Result Connection::query(const char* sql, const std::vector<Param>& params) {
   return checked(PQexecParams(m_handle.get(), sql, static_cast<int>(params.size()), nullptr,
                               values.data(), lengths.data(), nullptr, /*resultFormat=*/0),
                  sql);
+}
+
+void Connection::copy_in(const char* copy, std::string_view data) {
+  pg_conn* connection = m_handle.get();
+  PGresult* started = PQexec(connection, copy);
+  if (PQresultStatus(started) != PGRES_COPY_IN) {
+    checked(started, copy);  // throws the statement's error
+    throw Error(ExitCode::failure, "internal", std::string("not a COPY FROM STDIN: ") + copy);
+  }
+  PQclear(started);
+  // PQputCopyData takes an int length: send large data in pieces.
+  constexpr std::size_t k_piece = 1u << 20;
+  for (std::size_t at = 0; at < data.size(); at += k_piece) {
+    const std::string_view piece = data.substr(at, k_piece);
+    if (PQputCopyData(connection, piece.data(), static_cast<int>(piece.size())) != 1) {
+      break;  // the error is reported by the result below
+    }
+  }
+  PQputCopyEnd(connection, nullptr);
+  // The COPY's result, then nothing: a failure (a taken position, say) is in the first.
+  Result result = checked(PQgetResult(connection), copy);
+  while (PGresult* extra = PQgetResult(connection)) {
+    PQclear(extra);
+  }
 }
 
 Transaction::Transaction(Connection& connection) : m_connection(connection) {

@@ -1,5 +1,6 @@
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -8,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -22,6 +24,7 @@
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
+#include "inv/store/pg/connection.hpp"
 #include "inv/store/schema.hpp"
 #include "inv/store/sqlite_event_store.hpp"
 #include "inv/util/time.hpp"
@@ -176,30 +179,79 @@ class SqliteStoreTest : public ::testing::Test {
 // ---- the contract suite: every store passes it
 // ----------------------------------------------------
 
-// How a test gets a store of one kind. open() gives a store on one database per test (the same
-// database on every call), initialized (as `inv init` does) unless `access` is read.
-struct SqliteFile {
-  static std::unique_ptr<Store> open(const test::TempDir& dir, Access access) {
-    const std::string location = (dir / "inventory.db").string();
+// Where a test keeps its store, one kind each: a place per test (made by the constructor, gone
+// with the destructor); open() gives a store on that one database (the same on every call),
+// initialized (as `inv init` does) unless `access` is read. skip_reason() is non-empty when this
+// machine cannot run the kind's tests, which are then reported as skipped.
+class SqliteFile {
+ public:
+  static std::string skip_reason() { return {}; }
+  std::unique_ptr<Store> open(Access access) {
+    const std::string location = (m_dir / "inventory.db").string();
     if (access == Access::write) {
       initialize_store(location, std::chrono::milliseconds(k_no_wait));
     }
     return open_store(location, access, std::chrono::milliseconds(k_no_wait));
-  }
-};
-
-template <class Factory>
-class StoreContract : public ::testing::Test {
- protected:
-  std::unique_ptr<Store> open(Access access = Access::write) {
-    return Factory::open(m_dir, access);
   }
 
  private:
   test::TempDir m_dir;
 };
 
-using Stores = ::testing::Types<SqliteFile>;
+// A schema of its own per test in the PostgreSQL database named by INV_TEST_PG_URI (scripts/test
+// starts a throwaway cluster), chosen with the search_path option of the connection URI.
+class PostgresSchema {
+ public:
+  static std::string skip_reason() {
+    const char* uri = std::getenv("INV_TEST_PG_URI");
+    return uri != nullptr && *uri != '\0' ? ""
+                                          : "INV_TEST_PG_URI is not set (scripts/test sets it)";
+  }
+  PostgresSchema() {
+    if (!skip_reason().empty()) {
+      return;
+    }
+    static int counter = 0;
+    m_schema = "contract_" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+    m_admin.emplace(std::getenv("INV_TEST_PG_URI"), std::chrono::milliseconds(5000));
+    m_admin->execute(
+        ("DROP SCHEMA IF EXISTS " + m_schema + " CASCADE; CREATE SCHEMA " + m_schema).c_str());
+  }
+  ~PostgresSchema() {
+    if (m_admin) {
+      m_admin->execute(("DROP SCHEMA IF EXISTS " + m_schema + " CASCADE").c_str());
+    }
+  }
+  std::unique_ptr<Store> open(Access access) {
+    std::string location = std::getenv("INV_TEST_PG_URI");
+    location += location.find('?') == std::string::npos ? "?" : "&";
+    location += "options=-csearch_path%3D" + m_schema;
+    if (access == Access::write) {
+      initialize_store(location, std::chrono::milliseconds(k_no_wait));
+    }
+    return open_store(location, access, std::chrono::milliseconds(k_no_wait));
+  }
+
+ private:
+  std::string m_schema;
+  std::optional<pg::Connection> m_admin;
+};
+
+template <class Place>
+class StoreContract : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (const std::string why = Place::skip_reason(); !why.empty()) {
+      GTEST_SKIP() << why;
+    }
+  }
+  std::unique_ptr<Store> open(Access access = Access::write) { return m_place.open(access); }
+
+ private:
+  Place m_place;
+};
+
+using Stores = ::testing::Types<SqliteFile, PostgresSchema>;
 TYPED_TEST_SUITE(StoreContract, Stores);
 
 // ---- positions, versions, hash chain ------------------------------------------------------------
@@ -318,11 +370,13 @@ TYPED_TEST(StoreContract, InsertOfATakenPositionOrVersionIsAConflict) {
   auto owned = this->open();
   Store& store = *owned;
   const RecordedEvent created = run(store, CreateItem{"A-1", 10, std::nullopt}).at(0);
-  auto session = store.begin(Store::Mode::write);
+  // A session whose statement failed is done (PostgreSQL aborts its transaction): one each.
   RecordedEvent again = created;  // position 1 taken
-  EXPECT_EQ(exit_code_of([&] { session->insert(std::span(&again, 1)); }), ExitCode::conflict);
+  EXPECT_EQ(exit_code_of([&] { store.begin(Store::Mode::write)->insert(std::span(&again, 1)); }),
+            ExitCode::conflict);
   again.position = 2;  // ("A-1", 1) taken
-  EXPECT_EQ(exit_code_of([&] { session->insert(std::span(&again, 1)); }), ExitCode::conflict);
+  EXPECT_EQ(exit_code_of([&] { store.begin(Store::Mode::write)->insert(std::span(&again, 1)); }),
+            ExitCode::conflict);
 }
 
 // ---- the primitives: the store keeps and returns, and decides nothing

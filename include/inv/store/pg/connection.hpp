@@ -65,6 +65,8 @@ class Connection {
   // Runs one statement with `params` bound as $1, $2, … in text form.
   Result query(const char* sql, std::initializer_list<Param> params = {});
   Result query(const char* sql, const std::vector<Param>& params);
+  // Runs `copy` (a COPY … FROM STDIN) and sends it `data`, rows in COPY's text format.
+  void copy_in(const char* copy, std::string_view data);
 
  private:
   // `result` as a Result if the statement succeeded; else throws its inv::Error.

@@ -1,0 +1,759 @@
+#include "inv/store/pg/pg_store.hpp"
+
+#include <string>
+#include <vector>
+
+#include "inv/error.hpp"
+#include "inv/store/event_codec.hpp"
+#include "inv/store/pg/connection.hpp"
+#include "inv/store/schema.hpp"
+
+namespace inv::store::pg {
+namespace {
+
+// Rows fetched per round trip by the streaming scans (keyset pages: each page starts after the
+// last key of the one before, so memory stays flat however long the log).
+constexpr int k_page_rows = 10000;
+constexpr const char* k_page_rows_text = "10000";
+
+// The tables, in the schema version that SQLite's inv databases have (schema.hpp), so that one
+// number names what a database holds whichever store keeps it. COLLATE "C" makes SKUs sort in
+// byte order, as SPEC §4 lists them and as SQLite compares them.
+constexpr const char* k_schema = R"sql(
+CREATE TABLE inv_meta (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE inv_events (
+  position        bigint PRIMARY KEY,
+  sku             text COLLATE "C" NOT NULL,
+  version         bigint NOT NULL CHECK (version >= 1),
+  type            text NOT NULL,
+  data            text NOT NULL,
+  recorded_at     text NOT NULL,
+  actor           text NOT NULL,
+  ref             text,
+  note            text,
+  idempotency_key text COLLATE "C",
+  prev_hash       text NOT NULL,
+  hash            text NOT NULL,
+  qty             bigint,
+  on_hand         bigint,
+  available       bigint,
+  previous        bigint,
+  UNIQUE (sku, version)
+);
+CREATE INDEX inv_events_idempotency_key ON inv_events (idempotency_key)
+  WHERE idempotency_key IS NOT NULL;
+CREATE FUNCTION inv_events_are_append_only() RETURNS trigger LANGUAGE plpgsql AS
+  $$ BEGIN RAISE EXCEPTION 'inv events are append-only'; END $$;
+CREATE TRIGGER inv_events_are_append_only BEFORE UPDATE OR DELETE ON inv_events
+  FOR EACH ROW EXECUTE FUNCTION inv_events_are_append_only();
+CREATE TABLE inv_head (
+  id          integer PRIMARY KEY CHECK (id = 1),
+  position    bigint NOT NULL,
+  hash        text NOT NULL,
+  recorded_at text NOT NULL
+);
+INSERT INTO inv_head VALUES
+  (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', '');
+CREATE TABLE inv_items (
+  sku        text COLLATE "C" PRIMARY KEY,
+  on_hand    bigint NOT NULL,
+  reserved   bigint NOT NULL,
+  available  bigint NOT NULL,
+  version    bigint NOT NULL,
+  updated_at text NOT NULL,
+  seal       text NOT NULL DEFAULT ''
+);
+CREATE TABLE inv_snapshots (
+  sku        text COLLATE "C" NOT NULL,
+  version    bigint NOT NULL,
+  position   bigint NOT NULL,
+  on_hand    bigint NOT NULL,
+  reserved   bigint NOT NULL,
+  available  bigint NOT NULL,
+  updated_at text NOT NULL,
+  PRIMARY KEY (sku, version)
+);
+CREATE TABLE inv_commands (
+  idempotency_key text COLLATE "C" PRIMARY KEY,
+  command         text NOT NULL
+);
+)sql";
+
+constexpr const char* k_event_columns =
+    "position, sku, version, type, data, recorded_at, actor, ref, note, idempotency_key, "
+    "prev_hash, hash, qty, on_hand, available, previous";
+
+std::string select_events(const char* where) {
+  return std::string("SELECT ") + k_event_columns + " FROM inv_events " + where;
+}
+
+std::optional<std::int64_t> optional_int(const Result& rows, int row, int column) {
+  return rows.is_null(row, column) ? std::nullopt
+                                   : std::optional<std::int64_t>(rows.int64(row, column));
+}
+
+std::optional<std::string_view> optional_view(const Result& rows, int row, int column) {
+  return rows.is_null(row, column) ? std::nullopt
+                                   : std::optional<std::string_view>(rows.text(row, column));
+}
+
+// Reads row `row` of a result selected with k_event_columns.
+RecordedEvent read_event(const Result& rows, int row) {
+  RecordedEvent event;
+  event.position = rows.int64(row, 0);
+  event.sku = rows.text(row, 1);
+  event.version = rows.int64(row, 2);
+  const std::string_view type = rows.text(row, 3);
+  const auto number = [&](int column) {
+    return rows.is_null(row, column) ? 0 : rows.int64(row, column);
+  };
+  auto decoded = event_from_columns(type, number(12), number(13), number(14), number(15));
+  if (!decoded) {
+    throw Error(ExitCode::integrity, "unknown_event_type",
+                "event at position " + std::to_string(event.position) + " has unknown type '" +
+                    std::string(type) + "'; run 'inv verify'");
+  }
+  event.event = *decoded;
+  event.data = rows.text(row, 4);
+  event.recorded_at = rows.text(row, 5);
+  event.metadata.actor = rows.text(row, 6);
+  event.metadata.ref = rows.optional_text(row, 7);
+  event.metadata.note = rows.optional_text(row, 8);
+  event.metadata.idempotency_key = rows.optional_text(row, 9);
+  event.prev_hash = rows.text(row, 10);
+  event.hash = rows.text(row, 11);
+  return event;
+}
+
+StoredEventView view_of(const Result& rows, int row) {
+  StoredEventView view;
+  view.position = rows.int64(row, 0);
+  view.sku = rows.text(row, 1);
+  view.version = rows.int64(row, 2);
+  view.type = rows.text(row, 3);
+  view.data = rows.text(row, 4);
+  view.recorded_at = rows.text(row, 5);
+  view.actor = rows.text(row, 6);
+  view.ref = optional_view(rows, row, 7);
+  view.note = optional_view(rows, row, 8);
+  view.idempotency_key = optional_view(rows, row, 9);
+  view.prev_hash = rows.text(row, 10);
+  view.hash = rows.text(row, 11);
+  view.qty = optional_int(rows, row, 12);
+  view.on_hand = optional_int(rows, row, 13);
+  view.available = optional_int(rows, row, 14);
+  view.previous = optional_int(rows, row, 15);
+  return view;
+}
+
+// Reads the item columns sku, on_hand, reserved, available, version, updated_at from `first`.
+domain::Item read_item(const Result& rows, int row, int first = 0) {
+  domain::Item item;
+  item.sku = rows.text(row, first);
+  item.on_hand = rows.int64(row, first + 1);
+  item.reserved = rows.int64(row, first + 2);
+  item.available = rows.int64(row, first + 3);
+  item.version = rows.int64(row, first + 4);
+  item.updated_at = rows.text(row, first + 5);
+  return item;
+}
+
+std::string number(std::int64_t value) { return std::to_string(value); }
+
+// A PostgreSQL array literal of text values ({"a","b"}), for unnest().
+void append_array_text(std::string& out, std::string_view value) {
+  out += '"';
+  for (const char c : value) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+    }
+    out += c;
+  }
+  out += '"';
+}
+
+// Builds the array literals of one column each for a multi-row statement.
+class Columns {
+ public:
+  explicit Columns(std::size_t count) : m_columns(count, "{") {}
+  void text(std::size_t column, std::string_view value) {
+    separate(column);
+    append_array_text(m_columns[column], value);
+  }
+  void integer(std::size_t column, std::int64_t value) {
+    separate(column);
+    m_columns[column] += std::to_string(value);
+  }
+  std::vector<Param> params() {
+    std::vector<Param> params;
+    for (std::string& column : m_columns) {
+      column += '}';
+      params.emplace_back(column);
+    }
+    return params;
+  }
+
+ private:
+  void separate(std::size_t column) {
+    if (m_columns[column].size() > 1) {
+      m_columns[column] += ',';
+    }
+  }
+  std::vector<std::string> m_columns;
+};
+
+// One value of a COPY … FROM STDIN text row (tab-separated, \N for NULL).
+void append_copy_value(std::string& out, std::string_view value) {
+  for (const char c : value) {
+    switch (c) {
+      case '\\': out += "\\\\"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      default: out += c;
+    }
+  }
+}
+
+void append_copy_optional(std::string& out, const std::optional<std::string>& value) {
+  if (value) {
+    append_copy_value(out, *value);
+  } else {
+    out += "\\N";
+  }
+}
+
+void append_copy_optional(std::string& out, const std::optional<std::int64_t>& value) {
+  if (value) {
+    out += std::to_string(*value);
+  } else {
+    out += "\\N";
+  }
+}
+
+bool has_tables(Connection& connection) {
+  return connection.query("SELECT to_regclass('inv_meta') IS NOT NULL").text(0, 0) == "t";
+}
+
+// Checks inv_meta: our application and a schema this inv reads. Throws inv::Error (integrity).
+void check_meta(Connection& connection, const std::string& where) {
+  const Result rows = connection.query("SELECT key, value FROM inv_meta");
+  std::optional<std::string> application, version;
+  for (int row = 0; row < rows.rows(); ++row) {
+    if (rows.text(row, 0) == "application_id") {
+      application = rows.text(row, 1);
+    } else if (rows.text(row, 0) == "schema_version") {
+      version = rows.text(row, 1);
+    }
+  }
+  if (application != std::to_string(k_application_id)) {
+    throw Error(ExitCode::integrity, "not_an_inv_database",
+                "'" + where + "' is not an inv database (its inv_meta table names application " +
+                    application.value_or("(none)") + ")");
+  }
+  if (version != std::to_string(k_schema_version)) {
+    throw Error(ExitCode::integrity, "newer_schema",
+                "'" + where + "' has schema version " + version.value_or("(none)") +
+                    ", which this inv does not support (" + std::to_string(k_schema_version) +
+                    "); upgrade inv");
+  }
+}
+
+// Creates the tables inside the caller's transaction, once: concurrent first writers queue on a
+// transaction-scoped advisory lock, and all but the first find the tables made.
+void create_tables(Connection& connection) {
+  connection.query("SELECT pg_advisory_xact_lock($1)", {std::to_string(k_application_id)});
+  if (has_tables(connection)) {
+    return;
+  }
+  connection.execute(k_schema);
+  connection.query("INSERT INTO inv_meta (key, value) VALUES ('application_id', $1), "
+                   "('schema_version', $2)",
+                   {std::to_string(k_application_id), std::to_string(k_schema_version)});
+}
+
+class PgSession final : public Session {
+ public:
+  // Starts the transaction. A write session creates the tables if `tables_exist` is false, then
+  // takes the write lock, waiting at most `wait`.
+  PgSession(Connection& connection, Store::Mode mode, std::chrono::milliseconds wait,
+            bool& tables_exist)
+      : m_connection(connection), m_tables_exist(tables_exist) {
+    if (mode == Store::Mode::read) {
+      // One consistent view of the log for the whole session, as SQLite's read transaction.
+      m_connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      m_open = true;
+      return;
+    }
+    m_connection.execute("BEGIN");
+    m_open = true;
+    try {
+      // A wait of 0 means "do not wait", which lock_timeout = 0 would not: it disables the limit.
+      const bool no_wait = wait.count() <= 0;
+      if (!no_wait) {
+        m_connection.execute(
+            ("SET LOCAL lock_timeout = " + std::to_string(wait.count())).c_str());
+      }
+      if (!m_tables_exist) {
+        create_tables(m_connection);
+        m_created_tables = true;
+      }
+      m_connection.execute(no_wait ? "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE NOWAIT"
+                                   : "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE");
+    } catch (...) {
+      rollback();  // the destructor does not run for a constructor that throws
+      throw;
+    }
+  }
+  PgSession(const PgSession&) = delete;
+  PgSession& operator=(const PgSession&) = delete;
+
+  ~PgSession() override { rollback(); }
+
+  std::optional<Head> committed_head() override {
+    const Result rows = m_connection.query("SELECT position, hash, recorded_at FROM inv_head");
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return Head{rows.int64(0, 0), std::string(rows.text(0, 1)), std::string(rows.text(0, 2))};
+  }
+
+  std::optional<RecordedEvent> last_event() override {
+    return one_event(select_events("ORDER BY position DESC LIMIT 1").c_str(), {});
+  }
+
+  std::optional<RecordedEvent> event_at(std::int64_t position) override {
+    return one_event(select_events("WHERE position = $1").c_str(), {number(position)});
+  }
+
+  std::optional<CachedItem> item(std::string_view sku) override {
+    const Result rows = m_connection.query(
+        "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM inv_items "
+        "WHERE sku = $1",
+        {sku});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return CachedItem{read_item(rows, 0), std::string(rows.text(0, 6))};
+  }
+
+  std::optional<ItemTip> item_tip(std::string_view sku) override {
+    const Result rows = m_connection.query(
+        "SELECT version, position, hash FROM inv_events WHERE sku = $1 "
+        "ORDER BY version DESC LIMIT 1",
+        {sku});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return ItemTip{rows.int64(0, 0), rows.int64(0, 1), std::string(rows.text(0, 2))};
+  }
+
+  std::optional<Snapshot> snapshot_at_or_before(std::string_view sku,
+                                                std::int64_t version) override {
+    const Result rows = m_connection.query(
+        "SELECT sku, on_hand, reserved, available, version, updated_at, position "
+        "FROM inv_snapshots WHERE sku = $1 AND version <= $2 ORDER BY version DESC LIMIT 1",
+        {sku, number(version)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    return Snapshot{read_item(rows, 0), rows.int64(0, 6)};
+  }
+
+  void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
+                   const std::function<void(const StoredEventView&)>& visit) override {
+    const std::string sql = select_events(
+        "WHERE sku = $1 AND version > $2 AND version <= $3 ORDER BY version LIMIT ") +
+                            k_page_rows_text;
+    std::int64_t after = after_version;
+    for (;;) {
+      const Result rows =
+          m_connection.query(sql.c_str(), {sku, number(after), number(up_to_version)});
+      for (int row = 0; row < rows.rows(); ++row) {
+        visit(view_of(rows, row));
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      after = rows.int64(rows.rows() - 1, 2);
+    }
+  }
+
+  std::optional<util::Timestamp> recorded_at(std::string_view sku, std::int64_t version) override {
+    const Result rows = m_connection.query(
+        "SELECT recorded_at FROM inv_events WHERE sku = $1 AND version = $2", {sku, number(version)});
+    if (rows.rows() == 0) {
+      return std::nullopt;
+    }
+    const auto micros = util::parse_time(rows.text(0, 0));
+    return micros ? std::optional<util::Timestamp>(util::Timestamp{*micros}) : std::nullopt;
+  }
+
+  std::vector<RecordedEvent> events_with_key(std::string_view key) override {
+    const Result rows = m_connection.query(
+        select_events("WHERE idempotency_key = $1 ORDER BY position").c_str(), {key});
+    std::vector<RecordedEvent> events;
+    for (int row = 0; row < rows.rows(); ++row) {
+      events.push_back(read_event(rows, row));
+    }
+    return events;
+  }
+
+  std::optional<std::string> command_for_key(std::string_view key) override {
+    const Result rows = m_connection.query(
+        "SELECT command FROM inv_commands WHERE idempotency_key = $1", {key});
+    return rows.rows() == 0 ? std::nullopt : rows.optional_text(0, 0);
+  }
+
+  void scan(std::int64_t after_position,
+            const std::function<void(const StoredEventView&)>& visit) override {
+    const std::string sql =
+        select_events("WHERE position > $1 ORDER BY position LIMIT ") + k_page_rows_text;
+    for (std::int64_t after = after_position;;) {
+      const Result rows = m_connection.query(sql.c_str(), {number(after)});
+      for (int row = 0; row < rows.rows(); ++row) {
+        visit(view_of(rows, row));
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      after = rows.int64(rows.rows() - 1, 0);
+    }
+  }
+
+  void scan_items(std::string_view prefix,
+                  const std::function<void(const CachedItem&)>& visit) override {
+    // A range on the primary key rather than LIKE, which would treat '%' and '_' in a SKU as
+    // wildcards. Every SKU that starts with the prefix sorts at or after it and before the
+    // first string greater than all of them: the prefix with its last byte raised, or none.
+    const char* sql =
+        "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM inv_items "
+        "WHERE sku > $1 AND sku LIKE $2 || '%' ESCAPE '\\' ORDER BY sku LIMIT 10000";
+    std::string pattern;
+    for (const char c : prefix) {
+      if (c == '%' || c == '_' || c == '\\') {
+        pattern += '\\';
+      }
+      pattern += c;
+    }
+    // Keyset pages start after the last SKU seen; the first starts before every SKU ("" sorts
+    // first, and no SKU is empty).
+    std::string after;
+    CachedItem cached;
+    for (;;) {
+      const Result rows = m_connection.query(sql, {after, pattern});
+      for (int row = 0; row < rows.rows(); ++row) {
+        cached.item = read_item(rows, row);
+        cached.seal = rows.text(row, 6);
+        visit(cached);
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      after = rows.text(rows.rows() - 1, 0);
+    }
+  }
+
+  void scan_snapshots(const std::function<void(const Snapshot&)>& visit) override {
+    const char* sql =
+        "SELECT sku, on_hand, reserved, available, version, updated_at, position "
+        "FROM inv_snapshots WHERE (sku, version) > ($1, $2) ORDER BY sku, version LIMIT 10000";
+    std::string after_sku;
+    std::int64_t after_version = 0;
+    for (;;) {
+      const Result rows = m_connection.query(sql, {after_sku, number(after_version)});
+      for (int row = 0; row < rows.rows(); ++row) {
+        visit(Snapshot{read_item(rows, row), rows.int64(row, 6)});
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      after_sku = rows.text(rows.rows() - 1, 0);
+      after_version = rows.int64(rows.rows() - 1, 4);
+    }
+  }
+
+  void scan_command_keys(const std::function<void(const CommandKey&)>& visit) override {
+    const Result rows = m_connection.query(
+        "SELECT idempotency_key, command FROM inv_commands ORDER BY idempotency_key");
+    for (int row = 0; row < rows.rows(); ++row) {
+      visit(CommandKey{std::string(rows.text(row, 0)), std::string(rows.text(row, 1))});
+    }
+  }
+
+  void history(const HistoryFilter& filter,
+               const std::function<void(const RecordedEvent&)>& visit) override {
+    // $2 and $3 are NULL when their filter is absent; pages of positions as in scan(). One
+    // item's events are in version order exactly when they are in position order, and ordering
+    // by version walks the (sku, version) index.
+    const std::string sql =
+        select_events(filter.sku ? "WHERE sku = $2 AND position > $1 "
+                                   "AND ($3::text IS NULL OR type = $3) ORDER BY version LIMIT "
+                                 : "WHERE position > $1 AND ($2::text IS NULL OR sku = $2) "
+                                   "AND ($3::text IS NULL OR type = $3) ORDER BY position LIMIT ") +
+        k_page_rows_text;
+    std::int64_t left = filter.limit.value_or(-1);
+    for (std::int64_t after = filter.after_position; left != 0;) {
+      const Result rows = m_connection.query(
+          sql.c_str(), {number(after), filter.sku ? Param(*filter.sku) : std::nullopt,
+                        filter.type ? Param(*filter.type) : std::nullopt});
+      for (int row = 0; row < rows.rows() && left != 0; ++row, --left) {
+        visit(read_event(rows, row));
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      after = rows.int64(rows.rows() - 1, 0);
+    }
+  }
+
+  Stats counts() override {
+    Stats stats;
+    const Result rows = m_connection.query(
+        "SELECT (SELECT count(*) FROM inv_items), (SELECT count(*) FROM inv_snapshots), "
+        "(SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c "
+        "  WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' "
+        "  AND c.relname LIKE 'inv\\_%'), "
+        "(SELECT recorded_at FROM inv_events ORDER BY position LIMIT 1), "
+        "(SELECT value FROM inv_meta WHERE key = 'schema_version')");
+    stats.items = rows.int64(0, 0);
+    stats.snapshots = rows.int64(0, 1);
+    stats.storage_bytes = rows.int64(0, 2);
+    stats.first_recorded_at = rows.optional_text(0, 3).value_or("");
+    stats.schema_version = rows.is_null(0, 4) ? 0 : rows.int64(0, 4);
+    return stats;
+  }
+
+  void insert(std::span<const RecordedEvent> events) override {
+    if (events.size() <= 4) {
+      // A command's few events: one INSERT each is fewer round trips than a COPY.
+      for (const RecordedEvent& r : events) {
+        const EventColumns columns = event_columns(r.event);
+        // The parameters are views: the texts they view must outlive the query.
+        std::string typed[4];
+        const std::optional<std::int64_t>* values[] = {&columns.qty, &columns.on_hand,
+                                                       &columns.available, &columns.previous};
+        for (int i = 0; i < 4; ++i) {
+          typed[i] = *values[i] ? std::to_string(**values[i]) : "";
+        }
+        const auto optional_number = [&](int i) {
+          return *values[i] ? Param(typed[i]) : std::nullopt;
+        };
+        m_connection.query(
+            "INSERT INTO inv_events (position, sku, version, type, data, recorded_at, actor, ref, "
+            "note, idempotency_key, prev_hash, hash, qty, on_hand, available, previous) VALUES "
+            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            {number(r.position), r.sku, number(r.version), r.type(), r.data, r.recorded_at,
+             r.metadata.actor, as_param(r.metadata.ref), as_param(r.metadata.note),
+             as_param(r.metadata.idempotency_key), r.prev_hash, r.hash,
+             optional_number(0), optional_number(1), optional_number(2), optional_number(3)});
+      }
+      return;
+    }
+    // A batch or an import: COPY, in pieces of a few MB.
+    std::string data;
+    const auto flush = [&] {
+      m_connection.copy_in(
+          "COPY inv_events (position, sku, version, type, data, recorded_at, actor, ref, note, "
+          "idempotency_key, prev_hash, hash, qty, on_hand, available, previous) FROM STDIN",
+          data);
+      data.clear();
+    };
+    for (const RecordedEvent& r : events) {
+      const EventColumns columns = event_columns(r.event);
+      data += std::to_string(r.position);
+      data += '\t';
+      append_copy_value(data, r.sku);
+      data += '\t';
+      data += std::to_string(r.version);
+      data += '\t';
+      append_copy_value(data, r.type());
+      data += '\t';
+      append_copy_value(data, r.data);
+      data += '\t';
+      append_copy_value(data, r.recorded_at);
+      data += '\t';
+      append_copy_value(data, r.metadata.actor);
+      data += '\t';
+      append_copy_optional(data, r.metadata.ref);
+      data += '\t';
+      append_copy_optional(data, r.metadata.note);
+      data += '\t';
+      append_copy_optional(data, r.metadata.idempotency_key);
+      data += '\t';
+      append_copy_value(data, r.prev_hash);
+      data += '\t';
+      append_copy_value(data, r.hash);
+      data += '\t';
+      append_copy_optional(data, columns.qty);
+      data += '\t';
+      append_copy_optional(data, columns.on_hand);
+      data += '\t';
+      append_copy_optional(data, columns.available);
+      data += '\t';
+      append_copy_optional(data, columns.previous);
+      data += '\n';
+      if (data.size() > (8u << 20)) {
+        flush();
+      }
+    }
+    if (!data.empty()) {
+      flush();
+    }
+  }
+
+  void put_items(std::span<const CachedItem> items) override {
+    for (std::size_t begin = 0; begin < items.size(); begin += k_page_rows) {
+      const std::size_t end = std::min(items.size(), begin + k_page_rows);
+      Columns columns(7);
+      for (std::size_t i = begin; i < end; ++i) {
+        const domain::Item& item = items[i].item;
+        columns.text(0, item.sku);
+        columns.integer(1, item.on_hand);
+        columns.integer(2, item.reserved);
+        columns.integer(3, item.available);
+        columns.integer(4, item.version);
+        columns.text(5, item.updated_at);
+        columns.text(6, items[i].seal);
+      }
+      m_connection.query(
+          "INSERT INTO inv_items (sku, on_hand, reserved, available, version, updated_at, seal) "
+          "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], "
+          "$5::bigint[], $6::text[], $7::text[]) "
+          "ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = "
+          "excluded.reserved, available = excluded.available, version = excluded.version, "
+          "updated_at = excluded.updated_at, seal = excluded.seal",
+          columns.params());
+    }
+  }
+
+  void put_snapshots(std::span<const Snapshot> snapshots) override {
+    for (std::size_t begin = 0; begin < snapshots.size(); begin += k_page_rows) {
+      const std::size_t end = std::min(snapshots.size(), begin + k_page_rows);
+      Columns columns(7);
+      for (std::size_t i = begin; i < end; ++i) {
+        const domain::Item& item = snapshots[i].item;
+        columns.text(0, item.sku);
+        columns.integer(1, item.version);
+        columns.integer(2, snapshots[i].position);
+        columns.integer(3, item.on_hand);
+        columns.integer(4, item.reserved);
+        columns.integer(5, item.available);
+        columns.text(6, item.updated_at);
+      }
+      m_connection.query(
+          "INSERT INTO inv_snapshots (sku, version, position, on_hand, reserved, available, "
+          "updated_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], "
+          "$4::bigint[], $5::bigint[], $6::bigint[], $7::text[]) "
+          "ON CONFLICT (sku, version) DO UPDATE SET position = excluded.position, on_hand = "
+          "excluded.on_hand, reserved = excluded.reserved, available = excluded.available, "
+          "updated_at = excluded.updated_at",
+          columns.params());
+    }
+  }
+
+  void put_command_key(const CommandKey& row) override {
+    m_connection.query(
+        "INSERT INTO inv_commands (idempotency_key, command) VALUES ($1, $2) "
+        "ON CONFLICT (idempotency_key) DO NOTHING",
+        {row.key, row.command});
+  }
+
+  void remove_command_key(std::string_view key) override {
+    m_connection.query("DELETE FROM inv_commands WHERE idempotency_key = $1", {key});
+  }
+
+  void set_head(const Head& head) override {
+    m_connection.query(
+        "INSERT INTO inv_head (id, position, hash, recorded_at) VALUES (1, $1, $2, $3) "
+        "ON CONFLICT (id) DO UPDATE SET position = excluded.position, hash = excluded.hash, "
+        "recorded_at = excluded.recorded_at",
+        {number(head.position), head.hash, head.recorded_at});
+  }
+
+  void clear_caches() override {
+    // DELETE, not TRUNCATE: readers in a repeatable-read view must keep seeing the old rows.
+    m_connection.execute("DELETE FROM inv_items; DELETE FROM inv_snapshots");
+  }
+
+  void commit() override {
+    m_connection.execute("COMMIT");
+    m_open = false;
+    if (m_created_tables) {
+      m_tables_exist = true;
+    }
+  }
+
+ private:
+  // Ends the transaction unless it was committed. Never throws: a lost connection rolls back on
+  // the server anyway.
+  void rollback() noexcept {
+    if (!m_open) {
+      return;
+    }
+    m_open = false;
+    try {
+      m_connection.execute("ROLLBACK");
+    } catch (const Error&) {
+    }
+  }
+
+  static Param as_param(const std::optional<std::string>& value) {
+    return value ? Param(*value) : std::nullopt;
+  }
+
+  std::optional<RecordedEvent> one_event(const char* sql, std::initializer_list<Param> params) {
+    const Result rows = m_connection.query(sql, params);
+    return rows.rows() == 0 ? std::nullopt : std::optional<RecordedEvent>(read_event(rows, 0));
+  }
+
+  Connection& m_connection;
+  bool& m_tables_exist;
+  bool m_open = false;
+  bool m_created_tables = false;
+};
+
+}  // namespace
+
+PgStore::PgStore(std::string_view uri, Access access, std::chrono::milliseconds wait)
+    : m_redacted_uri(redact_uri(uri)), m_access(access), m_wait(wait) {
+  m_connection = std::make_unique<Connection>(uri, std::max(wait, std::chrono::milliseconds(10000)));
+  m_has_tables = has_tables(*m_connection);
+  if (m_has_tables) {
+    check_meta(*m_connection, m_redacted_uri);
+  } else if (access == Access::read) {
+    throw Error(ExitCode::not_found, "database_not_found",
+                "no inv database at '" + m_redacted_uri +
+                    "' (its schema has no inv tables; create them with 'inv init')");
+  }
+}
+
+PgStore::~PgStore() = default;
+
+std::unique_ptr<Session> PgStore::begin(Mode mode) {
+  return std::make_unique<PgSession>(*m_connection, mode, m_wait, m_has_tables);
+}
+
+bool PgStore::initialize() {
+  if (m_has_tables) {
+    return false;
+  }
+  m_connection->execute("BEGIN");
+  try {
+    create_tables(*m_connection);
+    m_connection->execute("COMMIT");
+  } catch (...) {
+    try {
+      m_connection->execute("ROLLBACK");
+    } catch (const Error&) {
+    }
+    throw;
+  }
+  m_has_tables = true;
+  return true;
+}
+
+}  // namespace inv::store::pg
