@@ -411,10 +411,11 @@ void print_head(const Output& out, const store::Head& head) {
   write(out, json + "\n");
 }
 
-void print_stats(const Output& out, const store::Stats& stats, const std::string& path) {
+void print_stats(const Output& out, const store::Stats& stats, const std::string& location) {
   if (out.quiet) {
     return;
   }
+  const std::string path = store::display_location(location);  // never a password
   if (out.format == Format::text) {
     // An empty log has no event times: say so rather than print a blank.
     const auto time_or_none = [](const std::string& time) {
@@ -460,10 +461,11 @@ void print_stats(const Output& out, const store::Stats& stats, const std::string
   write(out, json);
 }
 
-void print_init(const Output& out, const std::string& path, bool created) {
+void print_init(const Output& out, const std::string& location, bool created) {
   if (out.quiet) {
     return;
   }
+  const std::string path = store::display_location(location);  // never a password
   if (out.format == Format::text) {
     write(out, created ? fmt::format("initialized empty inv database {}\n", path)
                        : fmt::format("{} is already an inv database; nothing to do\n", path));
@@ -478,10 +480,11 @@ void print_init(const Output& out, const std::string& path, bool created) {
 }
 
 void print_verify_report(const Output& out, const app::VerifyReport& report,
-                         std::string_view database) {
+                         std::string_view location) {
   if (out.quiet) {
     return;
   }
+  const std::string database = store::display_location(location);  // never a password
   if (out.format == Format::text) {
     std::string text;
     if (report.ok()) {

@@ -17,6 +17,10 @@ std::unique_ptr<Store> open_store(std::string_view location, Access access,
                                        static_cast<int>(wait.count()));
 }
 
+std::string display_location(std::string_view location) {
+  return pg::is_postgres_uri(location) ? pg::redact_uri(location) : std::string(location);
+}
+
 bool initialize_store(std::string_view location, std::chrono::milliseconds wait) {
   if (pg::is_postgres_uri(location)) {
     return pg::PgStore(location, Access::write, wait).initialize();

@@ -214,6 +214,9 @@ class Store {
 std::unique_ptr<Store> open_store(std::string_view location, Access access,
                                   std::chrono::milliseconds wait);
 
+// `location` as it may be shown (messages, `stats`, reports): a URI without its password.
+std::string display_location(std::string_view location);
+
 // Creates the store at `location` if needed (`inv init`). Returns true if it was created.
 bool initialize_store(std::string_view location, std::chrono::milliseconds wait);
 

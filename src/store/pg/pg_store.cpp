@@ -161,7 +161,9 @@ domain::Item read_item(const Result& rows, int row, int first = 0) {
   return item;
 }
 
-std::string number(std::int64_t value) { return std::to_string(value); }
+std::string number(std::int64_t value) {
+  return std::to_string(value);
+}
 
 // A PostgreSQL array literal of text values ({"a","b"}), for unnest().
 void append_array_text(std::string& out, std::string_view value) {
@@ -209,11 +211,20 @@ class Columns {
 void append_copy_value(std::string& out, std::string_view value) {
   for (const char c : value) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
 }
@@ -270,9 +281,10 @@ void create_tables(Connection& connection) {
     return;
   }
   connection.execute(k_schema);
-  connection.query("INSERT INTO inv_meta (key, value) VALUES ('application_id', $1), "
-                   "('schema_version', $2)",
-                   {std::to_string(k_application_id), std::to_string(k_schema_version)});
+  connection.query(
+      "INSERT INTO inv_meta (key, value) VALUES ('application_id', $1), "
+      "('schema_version', $2)",
+      {std::to_string(k_application_id), std::to_string(k_schema_version)});
 }
 
 class PgSession final : public Session {
@@ -294,8 +306,7 @@ class PgSession final : public Session {
       // A wait of 0 means "do not wait", which lock_timeout = 0 would not: it disables the limit.
       const bool no_wait = wait.count() <= 0;
       if (!no_wait) {
-        m_connection.execute(
-            ("SET LOCAL lock_timeout = " + std::to_string(wait.count())).c_str());
+        m_connection.execute(("SET LOCAL lock_timeout = " + std::to_string(wait.count())).c_str());
       }
       if (!m_tables_exist) {
         create_tables(m_connection);
@@ -365,9 +376,9 @@ class PgSession final : public Session {
 
   void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
                    const std::function<void(const StoredEventView&)>& visit) override {
-    const std::string sql = select_events(
-        "WHERE sku = $1 AND version > $2 AND version <= $3 ORDER BY version LIMIT ") +
-                            k_page_rows_text;
+    const std::string sql =
+        select_events("WHERE sku = $1 AND version > $2 AND version <= $3 ORDER BY version LIMIT ") +
+        k_page_rows_text;
     std::int64_t after = after_version;
     for (;;) {
       const Result rows =
@@ -383,8 +394,9 @@ class PgSession final : public Session {
   }
 
   std::optional<util::Timestamp> recorded_at(std::string_view sku, std::int64_t version) override {
-    const Result rows = m_connection.query(
-        "SELECT recorded_at FROM inv_events WHERE sku = $1 AND version = $2", {sku, number(version)});
+    const Result rows =
+        m_connection.query("SELECT recorded_at FROM inv_events WHERE sku = $1 AND version = $2",
+                           {sku, number(version)});
     if (rows.rows() == 0) {
       return std::nullopt;
     }
@@ -403,8 +415,8 @@ class PgSession final : public Session {
   }
 
   std::optional<std::string> command_for_key(std::string_view key) override {
-    const Result rows = m_connection.query(
-        "SELECT command FROM inv_commands WHERE idempotency_key = $1", {key});
+    const Result rows =
+        m_connection.query("SELECT command FROM inv_commands WHERE idempotency_key = $1", {key});
     return rows.rows() == 0 ? std::nullopt : rows.optional_text(0, 0);
   }
 
@@ -548,8 +560,8 @@ class PgSession final : public Session {
             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
             {number(r.position), r.sku, number(r.version), r.type(), r.data, r.recorded_at,
              r.metadata.actor, as_param(r.metadata.ref), as_param(r.metadata.note),
-             as_param(r.metadata.idempotency_key), r.prev_hash, r.hash,
-             optional_number(0), optional_number(1), optional_number(2), optional_number(3)});
+             as_param(r.metadata.idempotency_key), r.prev_hash, r.hash, optional_number(0),
+             optional_number(1), optional_number(2), optional_number(3)});
       }
       return;
     }
@@ -720,7 +732,8 @@ class PgSession final : public Session {
 
 PgStore::PgStore(std::string_view uri, Access access, std::chrono::milliseconds wait)
     : m_redacted_uri(redact_uri(uri)), m_access(access), m_wait(wait) {
-  m_connection = std::make_unique<Connection>(uri, std::max(wait, std::chrono::milliseconds(10000)));
+  m_connection =
+      std::make_unique<Connection>(uri, std::max(wait, std::chrono::milliseconds(10000)));
   m_has_tables = has_tables(*m_connection);
   if (m_has_tables) {
     check_meta(*m_connection, m_redacted_uri);
