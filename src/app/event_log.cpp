@@ -39,11 +39,6 @@ std::optional<util::Timestamp> time_of(std::string_view text) {
   return micros ? std::optional<util::Timestamp>(util::Timestamp{*micros}) : std::nullopt;
 }
 
-std::string describe_item(const domain::Item& item) {
-  return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
-         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
-}
-
 // The domain event of a stored row, if its type is known and the typed columns it needs are set.
 std::optional<domain::Event> event_of(const store::StoredEventView& row) {
   const auto event =
@@ -69,6 +64,11 @@ bool intact(const store::RecordedEvent& event) {
 }
 
 }  // namespace
+
+std::string describe_item(const domain::Item& item) {
+  return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
+         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
+}
 
 std::string seal_of(const domain::Item& item, std::string_view last_hash) {
   std::string state;
@@ -151,8 +151,8 @@ std::optional<Problem> check_tail(const std::optional<store::Head>& committed,
   if (last_position > committed->position) {
     return problem(last_position, last->sku, "head_mismatch",
                    "the log ends at position " + str(last_position) +
-                       ", after the head inv last committed (position " +
-                       str(committed->position) + ")");
+                       ", after the head inv last committed (position " + str(committed->position) +
+                       ")");
   }
   if (last && last->hash != committed->hash) {
     return problem(last_position, last->sku, "head_mismatch",
@@ -161,8 +161,7 @@ std::optional<Problem> check_tail(const std::optional<store::Head>& committed,
   }
   if (last && !intact(*last)) {
     return problem(last_position, last->sku, "hash_mismatch",
-                   "the last event (position " + str(last_position) +
-                       ") does not match its hash");
+                   "the last event (position " + str(last_position) + ") does not match its hash");
   }
   return std::nullopt;
 }
@@ -193,8 +192,8 @@ LogWriter::Tip& LogWriter::tip_of(std::string_view sku) {
   const auto last = m_session->item_tip(sku);
   if (cached || last) {
     if (!cached) {
-      throw mismatch(sku, "it has events up to version " + str(last->version) +
-                              " but no read model row");
+      throw mismatch(
+          sku, "it has events up to version " + str(last->version) + " but no read model row");
     }
     if (!last) {
       throw mismatch(sku, "the read model has a row for it, but it has no events");
@@ -286,8 +285,8 @@ void LogWriter::append_recorded(const store::RecordedEvent& event) {
                  str(m_head.position));
   }
   if (event.prev_hash != m_head.hash) {
-    throw broken("prev_hash of position " + str(event.position) +
-                 " is not the hash of position " + str(m_head.position));
+    throw broken("prev_hash of position " + str(event.position) + " is not the hash of position " +
+                 str(m_head.position));
   }
   if (!intact(event)) {
     throw broken("hash of position " + str(event.position) + " is " + event.hash +
@@ -310,8 +309,8 @@ void LogWriter::append_recorded(const store::RecordedEvent& event) {
   }
   const domain::Item after = fold(tip.item, event.event, event.recorded_at);
   if (!domain::invariant_holds(after)) {
-    throw broken("'" + event.sku + "' would fold to on_hand " + str(after.on_hand) +
-                 ", reserved " + str(after.reserved) + ", available " + str(after.available));
+    throw broken("'" + event.sku + "' would fold to on_hand " + str(after.on_hand) + ", reserved " +
+                 str(after.reserved) + ", available " + str(after.available));
   }
   std::vector<store::RecordedEvent> one{event};
   record(one, tip);
@@ -379,8 +378,7 @@ void Replay::fold(const store::StoredEventView& row) {
     m_report(Problem{at, std::string(sku), std::move(kind), std::move(message)});
   };
   if (row.position != m_head.position + 1) {
-    report("position_gap",
-           "expected position " + str(m_head.position + 1) + ", found " + str(at));
+    report("position_gap", "expected position " + str(m_head.position + 1) + ", found " + str(at));
   }
   if (row.prev_hash != m_head.hash) {
     report("chain_broken", "prev_hash is " + std::string(row.prev_hash) +
@@ -413,8 +411,8 @@ void Replay::fold(const store::StoredEventView& row) {
   state.last_position = row.position;
   state.last_hash = row.hash;
   if (row.version != state.item.version + 1) {
-    report("version_gap", "expected version " + str(state.item.version + 1) + " of '" + std::string(sku) +
-                              "', found " + str(row.version));
+    report("version_gap", "expected version " + str(state.item.version + 1) + " of '" +
+                              std::string(sku) + "', found " + str(row.version));
   }
   const auto event = event_of(row);
   if (!event) {
@@ -430,16 +428,17 @@ void Replay::fold(const store::StoredEventView& row) {
   }
   const bool creation = std::holds_alternative<domain::ItemCreated>(*event);
   if (creation != (row.version == 1)) {
-    report("bad_creation", creation ? "ItemCreated at version " + str(row.version) +
-                                          " of an existing item"
-                                    : "the first event of '" + std::string(sku) + "' is " +
-                                          std::string(row.type) + ", not ItemCreated");
+    report("bad_creation",
+           creation ? "ItemCreated at version " + str(row.version) + " of an existing item"
+                    : "the first event of '" + std::string(sku) + "' is " + std::string(row.type) +
+                          ", not ItemCreated");
   }
   state.item = domain::evolve(std::move(state.item), *event);
   state.item.version = row.version;  // resynchronize after a gap, so one gap is one problem
   state.item.updated_at = row.recorded_at;
   if (!domain::invariant_holds(state.item)) {
-    report("invariant_violated", "'" + std::string(sku) + "' folds to " + describe_item(state.item));
+    report("invariant_violated",
+           "'" + std::string(sku) + "' folds to " + describe_item(state.item));
   }
   if (state.item.version % k_snapshot_interval == 0) {
     m_snapshots.push_back({state.item, row.position});

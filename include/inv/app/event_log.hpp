@@ -34,6 +34,9 @@ inline constexpr std::int64_t k_snapshot_interval = 1000;
 // that a row edited by hand no longer matches (one look-up and one hash per write, SPEC §11).
 std::string seal_of(const domain::Item& item, std::string_view last_hash);
 
+// "on_hand N, reserved N, available N, version N, updated_at T", for messages.
+std::string describe_item(const domain::Item& item);
+
 // The item after `event` recorded at `recorded_at` (evolve, then the time).
 domain::Item fold(domain::Item item, const domain::Event& event, std::string_view recorded_at);
 
@@ -100,7 +103,7 @@ class LogWriter {
   std::unique_ptr<store::Session> m_session;
   store::Head m_head;
   util::Timestamp m_head_time;
-  util::StringMap<Tip> m_tips;  // items loaded or written in this transaction
+  util::StringMap<Tip> m_tips;       // items loaded or written in this transaction
   std::vector<std::string> m_dirty;  // SKUs written in this transaction
 };
 

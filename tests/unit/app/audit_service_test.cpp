@@ -151,7 +151,8 @@ TEST_F(AuditServiceTest, ApplyIsAllOrNothingAndOneIdempotentCommand) {
   CommandService service(*store);
   {
     BatchReaderOf bad(
-        "{\"cmd\":\"create\",\"sku\":\"A\",\"soh\":5}\n{\"cmd\":\"reserve\",\"sku\":\"A\",\"qty\":6}\n");
+        "{\"cmd\":\"create\",\"sku\":\"A\",\"soh\":5}\n{\"cmd\":\"reserve\",\"sku\":\"A\",\"qty\":"
+        "6}\n");
     try {
       service.apply(*bad, options, nullptr);
       ADD_FAILURE() << "a batch with a rejected line succeeded";
@@ -164,7 +165,8 @@ TEST_F(AuditServiceTest, ApplyIsAllOrNothingAndOneIdempotentCommand) {
 
   options.idempotency_key = "batch-1";
   const std::string text =
-      "{\"cmd\":\"create\",\"sku\":\"A\",\"soh\":5}\n{\"cmd\":\"reserve\",\"sku\":\"A\",\"qty\":2}\n";
+      "{\"cmd\":\"create\",\"sku\":\"A\",\"soh\":5}\n{\"cmd\":\"reserve\",\"sku\":\"A\",\"qty\":2}"
+      "\n";
   BatchReaderOf first(text);
   const BatchResult done = service.apply(*first, options, nullptr);
   EXPECT_EQ(done.commands, 2);
@@ -175,7 +177,8 @@ TEST_F(AuditServiceTest, ApplyIsAllOrNothingAndOneIdempotentCommand) {
   EXPECT_TRUE(again.duplicate);
   EXPECT_EQ(test::head_of(*store).position, 2);
   BatchReaderOf other("{\"cmd\":\"reserve\",\"sku\":\"A\",\"qty\":1}\n");
-  EXPECT_EQ(error_code_of([&] { service.apply(*other, options, nullptr); }), "idempotency_conflict");
+  EXPECT_EQ(error_code_of([&] { service.apply(*other, options, nullptr); }),
+            "idempotency_conflict");
   EXPECT_EQ(test::find_item(*store, "A")->reserved, 2);
 }
 
