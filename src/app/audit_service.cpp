@@ -17,11 +17,6 @@ std::string str(std::int64_t value) {
   return std::to_string(value);
 }
 
-std::string describe_item(const domain::Item& item) {
-  return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
-         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
-}
-
 // Collects problems, keeping the first k_max_problems.
 class Problems {
  public:

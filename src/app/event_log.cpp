@@ -39,11 +39,6 @@ std::optional<util::Timestamp> time_of(std::string_view text) {
   return micros ? std::optional<util::Timestamp>(util::Timestamp{*micros}) : std::nullopt;
 }
 
-std::string describe_item(const domain::Item& item) {
-  return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
-         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
-}
-
 // The domain event of a stored row, if its type is known and the typed columns it needs are set.
 std::optional<domain::Event> event_of(const store::StoredEventView& row) {
   const auto event =
@@ -69,6 +64,11 @@ bool intact(const store::RecordedEvent& event) {
 }
 
 }  // namespace
+
+std::string describe_item(const domain::Item& item) {
+  return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
+         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
+}
 
 std::string seal_of(const domain::Item& item, std::string_view last_hash) {
   std::string state;

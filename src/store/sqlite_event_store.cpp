@@ -104,10 +104,15 @@ Error missing_database(const std::filesystem::path& path) {
 // One transaction on the SQLite file. Write primitives run only in a write transaction.
 class SqliteSession final : public Session {
  public:
-  SqliteSession(SqliteStore& store, Database& db, Transaction::Mode mode)
-      : m_store(store), m_db(db), m_transaction(db, mode) {}
+  // `legacy`: a schema 1 file opened for reading (no head record, no seals; writers migrate it).
+  SqliteSession(SqliteStore& store, Database& db, Transaction::Mode mode, bool legacy)
+      : m_store(store), m_db(db), m_transaction(db, mode), m_legacy(legacy) {}
 
   std::optional<Head> committed_head() override {
+    if (m_legacy) {
+      const auto last = last_event();
+      return last ? Head{last->position, last->hash, last->recorded_at} : Head{};
+    }
     auto row = m_db.cached("SELECT position, hash, recorded_at FROM head WHERE id = 1");
     if (!row->step()) {
       return std::nullopt;
@@ -127,9 +132,10 @@ class SqliteSession final : public Session {
   }
 
   std::optional<CachedItem> item(std::string_view sku) override {
-    auto row = m_db.cached(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM items "
-        "WHERE sku = ?");
+    auto row = m_db.cached(m_legacy ? "SELECT sku, on_hand, reserved, available, version, "
+                                      "updated_at, '' FROM items WHERE sku = ?"
+                                    : "SELECT sku, on_hand, reserved, available, version, "
+                                      "updated_at, seal FROM items WHERE sku = ?");
     row->bind(1, sku);
     if (!row->step()) {
       return std::nullopt;
@@ -205,9 +211,12 @@ class SqliteSession final : public Session {
     // A range scan on the primary key rather than LIKE, which would treat '%' and '_' in a SKU
     // as wildcards and ignore case. The upper bound is the prefix followed by the byte 0xFF,
     // which no UTF-8 text contains.
-    auto row = m_db.cached(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM items "
-        "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
+    auto row = m_db.cached(m_legacy ? "SELECT sku, on_hand, reserved, available, version, "
+                                      "updated_at, '' FROM items "
+                                      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku"
+                                    : "SELECT sku, on_hand, reserved, available, version, "
+                                      "updated_at, seal FROM items "
+                                      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
     std::string upper(prefix);
     upper.push_back('\xFF');
     row->bind(1, prefix).bind(2, std::string_view(upper));
@@ -386,6 +395,7 @@ class SqliteSession final : public Session {
   SqliteStore& m_store;
   Database& m_db;
   Transaction m_transaction;
+  bool m_legacy;
 };
 
 void open_in_memory(std::unique_ptr<Database>& db, int wait_ms) {
@@ -406,7 +416,9 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, Access access, int w
       }
       m_db = std::make_unique<Database>(path, OpenMode::read_only, wait_ms);
       try {
-        m_initialized = inspect_file(*m_db, path.string()) != FileState::empty;
+        const FileState state = inspect_file(*m_db, path.string());
+        m_initialized = state != FileState::empty;
+        m_legacy = state == FileState::needs_migration;
       } catch (const Error& error) {
         // A WAL database in a directory we cannot write cannot get its -shm file. With no -wal
         // file there, nobody can be writing it either, so it can be read as immutable.
@@ -416,9 +428,11 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, Access access, int w
           throw;
         }
         m_db = std::make_unique<Database>(path, OpenMode::immutable, wait_ms);
-        m_initialized = inspect_file(*m_db, path.string()) != FileState::empty;
+        const FileState state = inspect_file(*m_db, path.string());
+        m_initialized = state != FileState::empty;
+        m_legacy = state == FileState::needs_migration;
       }
-      // An older schema is read as is only if it is the current one; migration needs a writer.
+      // An older schema is read as it is (migration needs a writer).
       return;
     case Access::dry_run:
       if (!exists) {
@@ -526,7 +540,8 @@ std::unique_ptr<Session> SqliteStore::begin(Mode mode) {
     m_initialized = true;
   }
   return std::make_unique<SqliteSession>(
-      *this, *m_db, mode == Mode::write ? Transaction::Mode::write : Transaction::Mode::read);
+      *this, *m_db, mode == Mode::write ? Transaction::Mode::write : Transaction::Mode::read,
+      m_legacy);
 }
 
 }  // namespace inv::store

@@ -130,6 +130,24 @@ expect_rc 0
 expect_eq "$(json_get "$out" '$.duplicate')" 1 "the retry after rebuild is the duplicate it is"
 expect_error 5 release A 1 --idempotency-key k1
 
+# ---- a database of schema 1 (no head record, no seals): read as it is, migrated by a write ------
+v1() {  # NAME: the base database taken back to schema 1, as inv 0.1 wrote it
+  export INV_DB="$WORK/$1.db"
+  cp "$WORK/base.db" "$INV_DB"
+  sql "ALTER TABLE items DROP COLUMN seal; DROP TABLE head; PRAGMA user_version = 1"
+}
+v1 schema1
+expect_state A "10 3 7 3"
+expect_exit 0 verify
+expect_exit 0 reserve A 1
+expect_eq "$(sql 'PRAGMA user_version')" 2 "schema version after a write"
+expect_exit 0 verify
+expect_state A "10 4 6 4"
+# An unsealed row edited by hand is still found, by a fold from the nearest snapshot.
+v1 schema1_edited
+sql "UPDATE items SET available = 900 WHERE sku = 'A'"
+expect_refused_write 6 read_model_mismatch "a write on an edited row of schema 1" reserve A 500
+
 # ---- verify's report: database, inv_version, checked_at, problems in position order with SKU ----
 fresh report
 sql "UPDATE events SET actor = 'mallory' WHERE position = 2; UPDATE items SET reserved = 0 WHERE sku = 'A'"

@@ -34,6 +34,9 @@ inline constexpr std::int64_t k_snapshot_interval = 1000;
 // that a row edited by hand no longer matches (one look-up and one hash per write, SPEC §11).
 std::string seal_of(const domain::Item& item, std::string_view last_hash);
 
+// "on_hand N, reserved N, available N, version N, updated_at T", for messages.
+std::string describe_item(const domain::Item& item);
+
 // The item after `event` recorded at `recorded_at` (evolve, then the time).
 domain::Item fold(domain::Item item, const domain::Event& event, std::string_view recorded_at);
 

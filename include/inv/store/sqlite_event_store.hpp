@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
   std::filesystem::path m_final;  // where a new database goes at its first commit (or empty)
   std::unique_ptr<Database> m_db;
   bool m_initialized = true;  // false: an empty file opened for reading; every query is empty
+  bool m_legacy = false;      // a file of schema 1 opened for reading
 };
 
 // Creates the database at `path` if needed (`inv init`). Returns true if it was created.
