@@ -66,6 +66,13 @@ std::vector<domain::Item> QueryService::list_as_of(std::string_view time, std::s
   std::vector<domain::Item> current;
   session->scan_items(prefix,
                       [&](const store::CachedItem& cached) { current.push_back(cached.item); });
+  // recorded_at never goes backwards along positions: a cut at or after the last event's time
+  // is the whole log, and every item is as the read model has it (no look-up per item).
+  if (const auto last = session->last_event()) {
+    if (const auto micros = util::parse_time(last->recorded_at); micros && *micros <= at.micros) {
+      return current;
+    }
+  }
   std::vector<domain::Item> items;
   for (domain::Item& now : current) {
     const auto last = session->recorded_at(now.sku, now.version);

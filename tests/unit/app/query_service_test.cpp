@@ -1,5 +1,6 @@
 #include "inv/app/query_service.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -147,6 +148,18 @@ TEST_F(QueryServiceTest, ShowAsOfCountsEventsAtOrBeforeTheTime) {
             ExitCode::not_found);
   EXPECT_THAT(queries.list_as_of(util::format_rfc3339_micros(*created_at - 1), ""), IsEmpty());
   EXPECT_EQ(queries.list_as_of(util::format_rfc3339_micros(util::now_micros()), "").size(), 2u);
+  // At the last event's instant and after it: the whole log, as list() gives it.
+  EXPECT_EQ(queries.list_as_of(events.back().recorded_at, ""), queries.list(""));
+  EXPECT_EQ(queries.list_as_of(util::format_rfc3339_micros(util::now_micros()), ""),
+            queries.list(""));
+  // Just before the last event: that event does not count.
+  const auto last_at = util::parse_time(events.back().recorded_at);
+  ASSERT_TRUE(last_at.has_value());
+  const auto before_last = queries.list_as_of(util::format_rfc3339_micros(*last_at - 1), "");
+  const auto item = std::find_if(before_last.begin(), before_last.end(),
+                                 [&](const domain::Item& i) { return i.sku == events.back().sku; });
+  ASSERT_NE(item, before_last.end());
+  EXPECT_EQ(item->version, events.back().version - 1);
 }
 
 TEST(QueryServiceEmpty, AnEmptyLogHasNoHistoryAndAGenesisHead) {
