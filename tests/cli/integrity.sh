@@ -185,6 +185,14 @@ expect_eq "$(json_get "$out" '$.problems[0].kind')" head_mismatch "verify --exte
 expect_exit 6 verify --extends "99:${pin#*:}"
 expect_error 2 verify --extends "nonsense"
 
+# ---- the factory: a PostgreSQL URI is refused as not supported yet (exit 2), and creates nothing -
+for uri in postgresql://localhost/inv postgres://user@host/db; do
+  expect_error 2 --db "$uri" create A
+  expect_contains "$err" "not supported yet" "error of --db $uri"
+  expect_error 2 --db "$uri" show A
+done
+[ ! -e postgresql: ] && [ ! -e postgres: ] || fail "a PostgreSQL URI was taken for a path"
+
 # ---- a command that fails leaves no new file behind --------------------------------------------
 for args in "reserve A 1" "release A 1" "create A --available 3" "set-available A 1"; do
   # shellcheck disable=SC2086
