@@ -185,11 +185,12 @@ expect_eq "$(json_get "$out" '$.problems[0].kind')" head_mismatch "verify --exte
 expect_exit 6 verify --extends "99:${pin#*:}"
 expect_error 2 verify --extends "nonsense"
 
-# ---- the factory: a PostgreSQL URI is refused as not supported yet (exit 2), and creates nothing -
-for uri in postgresql://localhost/inv postgres://user@host/db; do
-  expect_error 2 --db "$uri" create A
-  expect_contains "$err" "not supported yet" "error of --db $uri"
-  expect_error 2 --db "$uri" show A
+# ---- the factory: a PostgreSQL URI goes to the PostgreSQL store (SPEC §10), never to a file ----
+# (port 1 refuses the connection: exit 7 with libpq's reason; tests/cli/postgres.sh has a server)
+for uri in postgresql://127.0.0.1:1/inv postgres://user@127.0.0.1:1/db; do
+  expect_error 7 --db "$uri" create A
+  expect_contains "$err" "cannot connect" "error of --db $uri"
+  expect_error 7 --db "$uri" show A
 done
 [ ! -e postgresql: ] && [ ! -e postgres: ] || fail "a PostgreSQL URI was taken for a path"
 
