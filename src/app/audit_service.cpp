@@ -52,7 +52,7 @@ bool by_position(const Problem& a, const Problem& b) {
 // Replays the whole log of `session` into `replay`, with the check of its tail.
 void replay_log(store::Session& session, Replay& replay, Problems& problems, std::int64_t total,
                 std::int64_t& done, const Progress& progress) {
-  session.scan(0, [&](const store::StoredEventView& row) {
+  session.scan(0, std::numeric_limits<std::int64_t>::max(), [&](const store::StoredEventView& row) {
     replay.fold(row);
     if (progress && ++done % k_progress_every == 0) {
       progress(done, total);

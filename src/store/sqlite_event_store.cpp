@@ -199,10 +199,10 @@ class SqliteSession final : public Session {
     return row->step() ? std::optional<std::string>(row->text(0)) : std::nullopt;
   }
 
-  void scan(std::int64_t after_position,
+  void scan(std::int64_t after_position, std::int64_t up_to_position,
             const std::function<void(const StoredEventView&)>& visit) override {
-    auto row = m_db.cached(select_events("WHERE position > ? ORDER BY position"));
-    row->bind(1, after_position);
+    auto row = m_db.cached(select_events("WHERE position > ? AND position <= ? ORDER BY position"));
+    row->bind(1, after_position).bind(2, up_to_position);
     visit_rows(*row, visit);
   }
 

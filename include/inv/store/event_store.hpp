@@ -162,8 +162,9 @@ class Session {
   // The idempotency index row of `key` (nullopt if none).
   virtual std::optional<std::string> command_for_key(std::string_view key) = 0;
 
-  // Visits every stored event row after `after_position`, in position order, streaming.
-  virtual void scan(std::int64_t after_position,
+  // Visits every stored event row with after_position < position <= up_to_position, in position
+  // order, streaming.
+  virtual void scan(std::int64_t after_position, std::int64_t up_to_position,
                     const std::function<void(const StoredEventView&)>& visit) = 0;
   // Visits every read model row whose SKU starts with `prefix`, in byte order of SKU.
   virtual void scan_items(std::string_view prefix,

@@ -420,12 +420,13 @@ class PgSession final : public Session {
     return rows.rows() == 0 ? std::nullopt : rows.optional_text(0, 0);
   }
 
-  void scan(std::int64_t after_position,
+  void scan(std::int64_t after_position, std::int64_t up_to_position,
             const std::function<void(const StoredEventView&)>& visit) override {
     const std::string sql =
-        select_events("WHERE position > $1 ORDER BY position LIMIT ") + k_page_rows_text;
+        select_events("WHERE position > $1 AND position <= $2 ORDER BY position LIMIT ") +
+        k_page_rows_text;
     for (std::int64_t after = after_position;;) {
-      const Result rows = m_connection.query(sql.c_str(), {number(after)});
+      const Result rows = m_connection.query(sql.c_str(), {number(after), number(up_to_position)});
       for (int row = 0; row < rows.rows(); ++row) {
         visit(view_of(rows, row));
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "../store_support.hpp"
 #include "../support.hpp"
 #include "inv/app/command_service.hpp"
+#include "inv/app/event_log.hpp"
 #include "inv/error.hpp"
 #include "inv/store/sqlite_event_store.hpp"
 #include "inv/util/time.hpp"
@@ -160,6 +162,51 @@ TEST_F(QueryServiceTest, ShowAsOfCountsEventsAtOrBeforeTheTime) {
                                  [&](const domain::Item& i) { return i.sku == events.back().sku; });
   ASSERT_NE(item, before_last.end());
   EXPECT_EQ(item->version, events.back().version - 1);
+}
+
+// list --as-of takes one of two ways (a sequential fold of the log's prefix, or a look-up per
+// item), by which is cheaper at the cut; at every cut, either must give what a plain fold of
+// the events recorded at or before it gives.
+TEST(QueryServiceListAsOf, EqualsAFoldOfThePrefixAtEveryCut) {
+  test::TempDir dir;
+  const auto path = dir / "inventory.db";
+  {
+    SqliteStore writer(path, Access::write, 0);
+    CommandService commands(writer);
+    WriteOptions options;
+    options.metadata.actor = "tester";
+    commands.execute(CreateItem{"A", 1000000, std::nullopt}, options);
+    commands.execute(CreateItem{"B", 50, std::nullopt}, options);
+    commands.execute(CreateItem{"AB", 7, std::nullopt}, options);
+    for (int i = 0; i < 900; ++i) {  // past 600 = 3 items x 200: late cuts fold per item
+      commands.execute(ReserveStock{i % 50 == 0 ? "B" : "A", 1}, options);
+    }
+  }
+  SqliteStore reader(path, Access::read, 0);
+  QueryService queries(reader);
+  std::vector<RecordedEvent> events;
+  queries.history(HistoryFilter{}, [&](const RecordedEvent& event) { events.push_back(event); });
+  for (std::size_t cut = 1; cut <= events.size(); cut += 29) {
+    const std::string at = events[cut - 1].recorded_at;
+    std::map<std::string, domain::Item> expected;
+    for (const RecordedEvent& event : events) {
+      if (event.recorded_at <= at) {  // same length and format: text order is time order
+        domain::Item& item = expected[event.sku];
+        item.sku = event.sku;
+        item = fold(item, event.event, event.recorded_at);
+      }
+    }
+    for (const std::string prefix : {"", "A"}) {
+      std::vector<domain::Item> want;
+      for (const auto& [sku, item] : expected) {
+        if (sku.starts_with(prefix)) {
+          want.push_back(item);
+        }
+      }
+      EXPECT_EQ(queries.list_as_of(at, prefix), want)
+          << "cut at position " << cut << ", prefix '" << prefix << "'";
+    }
+  }
 }
 
 TEST(QueryServiceEmpty, AnEmptyLogHasNoHistoryAndAGenesisHead) {

@@ -436,12 +436,18 @@ TYPED_TEST(StoreContract, ScansEveryRowInPositionOrderAsStored) {
   fill_for_scan(store);
   std::vector<std::int64_t> seen;
   std::vector<std::string> types;
-  store.begin(Store::Mode::read)->scan(1, [&](const StoredEventView& row) {
+  store.begin(Store::Mode::read)->scan(1, 3, [&](const StoredEventView& row) {
     seen.push_back(row.position);
     types.emplace_back(row.type);
   });
   EXPECT_THAT(seen, ElementsAre(2, 3));
   EXPECT_THAT(types, ElementsAre("ItemCreated", "StockReserved"));
+  // The upper bound is inclusive, and nothing after it is visited.
+  seen.clear();
+  store.begin(Store::Mode::read)->scan(0, 2, [&](const StoredEventView& row) {
+    seen.push_back(row.position);
+  });
+  EXPECT_THAT(seen, ElementsAre(1, 2));
 }
 
 // ---- the checks of every write (SPEC §11), tampering through the primitives ---------------------
