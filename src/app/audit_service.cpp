@@ -335,8 +335,10 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
         try {
           log.append_recorded(event);
         } catch (const Error& error) {
-          if (error.exit_code() != ExitCode::integrity || event.position != head.position + 1 ||
-              event.prev_hash == head.hash) {
+          if (error.code() != "broken_log") {
+            throw;  // this database's own state (a damaged log, a hand-edited row), or storage
+          }
+          if (event.position != head.position + 1 || event.prev_hash == head.hash) {
             throw broken(line_number, error.what());
           }
           diverge(result.skipped > 0 ? "import_diverged" : "import_not_continuation",

@@ -15,9 +15,6 @@ constexpr std::string_view k_event_columns =
     "position, sku, version, type, data, recorded_at, actor, ref, note, idempotency_key, "
     "prev_hash, hash, qty, on_hand, available, previous";
 
-constexpr std::string_view k_item_columns =
-    "sku, on_hand, reserved, available, version, updated_at";
-
 std::string select_events(std::string_view where) {
   std::string sql = "SELECT ";
   sql += k_event_columns;

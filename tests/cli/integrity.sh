@@ -57,6 +57,14 @@ expect_error 3 reserve A 500
 expect_exit 0 verify
 expect_exit 0 reserve A 7
 
+# An import that continues A's stream checks A's row as a write does.
+cp "$WORK/base.db" "$WORK/grown.db"
+"$INV" --db "$WORK/grown.db" reserve A 1 >/dev/null
+"$INV" --db "$WORK/grown.db" export >grown.ndjson
+fresh import_edited
+sql "UPDATE items SET on_hand = 999, available = 990 WHERE sku = 'A'"
+expect_refused_write 6 read_model_mismatch "an import onto a hand-edited row" import grown.ndjson
+
 # Each field of the row, alone, and a row removed or added by hand.
 for edit in "on_hand = on_hand + 1" "reserved = 0" "available = available - 1" "version = 2" \
   "updated_at = '2020-01-01T00:00:00.000000Z'"; do
