@@ -1,6 +1,9 @@
 #include "inv/store/sqlite_event_store.hpp"
 
+#include <cerrno>
+#include <filesystem>
 #include <system_error>
+#include <unistd.h>
 
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
@@ -238,6 +241,17 @@ class SqliteReadSession final : public ReadSession {
   Transaction m_transaction;
 };
 
+// SPEC §12: a database the user may not open (a directory they cannot enter, a file they cannot
+// read) is permission denied (exit 7), never "no inv database" (exit 4).
+void refuse_if_forbidden(const std::filesystem::path& path, std::error_code exists_error) {
+  const bool forbidden = exists_error == std::errc::permission_denied ||
+                         (!exists_error && ::access(path.c_str(), R_OK) != 0 && errno == EACCES);
+  if (forbidden) {
+    throw Error(ExitCode::storage, "permission_denied",
+                "cannot open '" + path.string() + "': permission denied");
+  }
+}
+
 Error missing_database(const std::filesystem::path& path) {
   return Error(ExitCode::not_found, "database_not_found",
                "no inv database at '" + path.string() +
@@ -457,6 +471,9 @@ SqliteEventStore::SqliteEventStore(const std::filesystem::path& path, Access acc
     : m_path(path) {
   std::error_code error_code;
   const bool exists = std::filesystem::exists(path, error_code);
+  if (exists || error_code) {
+    refuse_if_forbidden(path, error_code);
+  }
   switch (access) {
     case Access::read:
       if (!exists) {
