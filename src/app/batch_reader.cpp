@@ -266,23 +266,21 @@ class NdjsonReader final : public BatchReader {
       if (value.is_null()) {
         continue;
       }
-      if (value.is_string()) {
-        const bool numeric =
-            key == "qty" || key == "soh" || key == "available" || key == "expect_version";
-        if (numeric) {
-          throw usage_error("\"" + key + "\" must be a JSON integer, not a string");
-        }
-        *field = value.get<std::string>();
-      } else if (value.is_number_integer()) {
+      // Each field has one JSON type (SPEC §12): "sku":12 and "qty":"2" are both mistakes.
+      const bool numeric =
+          key == "qty" || key == "soh" || key == "available" || key == "expect_version";
+      if (numeric && value.is_number_integer()) {
         // JSON integers are written back as decimal text and parsed by the same strict parser
         // as the command line, so ranges and signs are checked in one place.
         *field = value.dump();
+      } else if (!numeric && value.is_string()) {
+        *field = value.get<std::string>();
       } else {
         throw usage_error("\"" + key + "\" must be " +
-                          (key == "cmd" || key == "sku" || key == "ref" || key == "note" ||
-                                   key == "idempotency_key"
-                               ? "a string"
-                               : "an integer"));
+                          (numeric ? "a JSON integer" : "a JSON string") + ", not " +
+                          (value.is_string()   ? "a string"
+                           : value.is_number() ? "a number"
+                                               : value.type_name()));
       }
     }
     BatchLine line = to_batch_line(raw);

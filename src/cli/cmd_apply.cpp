@@ -26,8 +26,12 @@ std::string batch_fields_help() {
   }
   return "Batch lines (NDJSON objects, or CSV with a header row naming the fields):\n"
          "  {\"cmd\":\"reserve\",\"sku\":\"SKU-1\",\"qty\":2,\"ref\":\"order-7\"}\n"
-         "Fields: " + fields + ".\n"
-         "  cmd              " + commands + "\n"
+         "Fields: " +
+         fields +
+         ".\n"
+         "  cmd              " +
+         commands +
+         "\n"
          "  qty              the quantity, delta or new value (a JSON integer)\n"
          "  soh, available   for create\n"
          "Blank lines are skipped; one bad line appends nothing and is named by its number.";
@@ -44,8 +48,7 @@ void setup_apply(CLI::App& command, Context& ctx) {
     std::optional<std::string> idempotency_key;
   };
   auto args = std::make_shared<Args>();
-  add_argument(command, k_file_type, args->file, "Batch file, or - for stdin (the default)",
-               false);
+  add_argument(command, k_file_type, args->file, "Batch file, or - for stdin (the default)", false);
   command.add_option("--input", args->input, "Batch format: ndjson (default) or csv")
       ->type_name("FORMAT")
       ->check(choices({"ndjson", "csv"}))

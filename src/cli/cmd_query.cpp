@@ -53,8 +53,7 @@ void setup_list(CLI::App& command, Context& ctx) {
   };
   auto args = std::make_shared<Args>();
   add_text_option(command, "--prefix", args->prefix, "Only SKUs that start with P", "P");
-  add_text_option(command, "--as-of", args->as_of, "The stock report at TIME (inclusive)",
-                  "TIME");
+  add_text_option(command, "--as-of", args->as_of, "The stock report at TIME (inclusive)", "TIME");
   command.footer("inv list --prefix SKU-");
   command.callback([args, &ctx] {
     std::optional<std::string> time;
@@ -86,8 +85,8 @@ void setup_history(CLI::App& command, Context& ctx) {
   add_text_option(command, "--limit", args->limit, "At most N events (the first N)", "N");
   add_text_option(command, "--type", args->type, "Only events of this type, e.g. StockReserved",
                   "TYPE")
-      ->check(choices({std::begin(domain::k_event_type_names),
-                       std::end(domain::k_event_type_names)}));
+      ->check(
+          choices({std::begin(domain::k_event_type_names), std::end(domain::k_event_type_names)}));
   command.footer("inv history SKU-1 --limit 20");
   command.callback([args, &ctx] {
     store::HistoryFilter filter;

@@ -69,8 +69,9 @@ void setup_help(CLI::App& command, Context&) {
 
 void setup_completion(CLI::App& command, Context& ctx) {
   auto shell = std::make_shared<std::string>();
-  command.add_option("SHELL", *shell, "bash, zsh or fish")->required()->check(
-      choices({"bash", "zsh", "fish"}));
+  command.add_option("SHELL", *shell, "bash, zsh or fish")
+      ->required()
+      ->check(choices({"bash", "zsh", "fish"}));
   command.footer("inv completion bash > ~/.local/share/bash-completion/completions/inv");
   CLI::App* root = command.get_parent();
   command.callback([shell, root, &ctx] {

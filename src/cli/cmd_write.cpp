@@ -54,9 +54,8 @@ void run_write(Context& ctx, const domain::Command& command, const WriteArgs& ar
   ctx.require_format({Format::ndjson}, domain::command_name(command));
   auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
   app::CommandService service(store);
-  ctx.suggesting_skus(domain::sku_of(command), [&] {
-    print_write_result(ctx.output(), service.execute(command, options));
-  });
+  ctx.suggesting_skus(domain::sku_of(command),
+                      [&] { print_write_result(ctx.output(), service.execute(command, options)); });
 }
 
 // A write command of the form `NAME SKU NUMBER`.
@@ -74,8 +73,7 @@ void setup_sku_number(CLI::App& command, Context& ctx, const std::string& number
   add_write_options(command, args->write);
   command.footer(example);
   command.callback([args, &ctx, number_name] {
-    run_write(ctx,
-              Command{checked_sku(args->sku), parse_number(args->number, number_name, kind)},
+    run_write(ctx, Command{checked_sku(args->sku), parse_number(args->number, number_name, kind)},
               args->write);
   });
 }

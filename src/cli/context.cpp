@@ -4,8 +4,8 @@
 #include <cstdlib>
 #include <limits>
 
-#include "inv/cli/arguments.hpp"
 #include "inv/app/query_service.hpp"
+#include "inv/cli/arguments.hpp"
 #include "inv/error.hpp"
 #include "inv/util/suggest.hpp"
 

@@ -48,9 +48,8 @@ std::vector<const CLI::Option*> named_options(const CLI::App& app) {
   auto options = app.get_options([](const CLI::Option* option) {
     return option->nonpositional() && !option->get_group().empty();
   });
-  std::stable_partition(options.begin(), options.end(), [&](const CLI::Option* option) {
-    return option != app.get_help_ptr();
-  });
+  std::stable_partition(options.begin(), options.end(),
+                        [&](const CLI::Option* option) { return option != app.get_help_ptr(); });
   return options;
 }
 
