@@ -20,7 +20,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    inv::store::SqliteEventStore store(argv[1], inv::store::Access::write, 5000);
+    inv::store::SqliteStore store(argv[1], inv::store::Access::write, 5000);
     inv::app::WriteOptions options;
     const char* actor = std::getenv("INV_ACTOR");
     options.metadata.actor = actor != nullptr ? actor : "bench";

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   try {
-    inv::store::SqliteEventStore store(argv[1], inv::store::Access::read, 5000);
+    inv::store::SqliteStore store(argv[1], inv::store::Access::read, 5000);
     inv::cli::print_item(inv::cli::Output{}, inv::app::QueryService(store).show(argv[2]));
     return std::fflush(stdout) == 0 ? 0 : 7;
   } catch (const std::exception& error) {

@@ -13,9 +13,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "inv/app/event_log.hpp"
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/sqlite_event_store.hpp"
@@ -29,9 +31,10 @@ int main(int argc, char** argv) {
   const std::int64_t target = std::atoll(argv[3]);
   const std::int64_t k_batch = argc == 5 ? std::max<std::int64_t>(1, std::atoll(argv[4])) : 1000;
   try {
-    inv::store::SqliteEventStore store(argv[1], inv::store::Access::write, 5000);
+    inv::store::SqliteStore store(argv[1], inv::store::Access::write, 5000);
     store.database().execute("PRAGMA cache_size = -65536");  // 64 MiB: bulk work (PERF-NOTES)
-    auto session = store.begin_write();
+    auto session =
+        std::make_unique<inv::app::LogWriter>(store.begin(inv::store::Store::Mode::write));
     inv::domain::Item item = session->load(sku);
     if (!item.exists()) {
       std::fprintf(stderr, "make_history: no item '%s'\n", sku.c_str());

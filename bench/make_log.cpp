@@ -23,13 +23,15 @@
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "inv/app/event_log.hpp"
+#include "inv/app/query_service.hpp"
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
-#include "inv/store/schema.hpp"
 #include "inv/store/sqlite_event_store.hpp"
 
 namespace {
@@ -63,8 +65,8 @@ int main(int argc, char** argv) {
   }
   try {
     std::mt19937_64 random(seed);
-    store::SqliteEventStore store(argv[1], store::Access::write, 5000);
-    if (store.head().position != 0) {
+    store::SqliteStore log_store(argv[1], store::Access::write, 5000);
+    if (app::QueryService(log_store).head().position != 0) {
       std::fprintf(stderr, "make_log: %s already has events\n", argv[1]);
       return 5;
     }
@@ -100,7 +102,7 @@ int main(int argc, char** argv) {
     std::int64_t appended = 0, order = 0, keys = 0, snapshots = 0;
     std::vector<domain::Event> events;
     while (appended < total) {
-      auto session = store.begin_write();
+      auto session = std::make_unique<app::LogWriter>(log_store.begin(store::Store::Mode::write));
       const std::int64_t stop = std::min(total, appended + commit_every);
       for (; appended < stop; ++appended) {
         domain::Command command;
@@ -158,13 +160,13 @@ int main(int argc, char** argv) {
         for (const auto& r : recorded) {
           item = domain::evolve(std::move(item), r.event);
           item.updated_at = r.recorded_at;
-          if (item.version % store::k_snapshot_interval == 0)
+          if (item.version % app::k_snapshot_interval == 0)
             ++snapshots;
         }
       }
       session->commit();
     }
-    const store::Head head = store.head();
+    const store::Head head = app::QueryService(log_store).head();
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::printf("%lld events, %lld items, %lld snapshots, head %lld:%s (%.1fs, %.0f events/s)\n",

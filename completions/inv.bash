@@ -34,7 +34,7 @@ _inv() {
   local command="" positional=0 i
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      --db|--format|--wait|--color|--soh|--available|--expect-version|--ref|--note|--actor|--idempotency-key|--input|--at-version|--as-of|--prefix|--since|--limit|--type|--expect-head) ((i++)) ;;
+      --db|--format|--wait|--color|--soh|--available|--expect-version|--ref|--note|--actor|--idempotency-key|--input|--at-version|--as-of|--prefix|--since|--limit|--type|--expect-head|--extends) ((i++)) ;;
       -*) ;;
       *) if [[ -z $command ]]; then command=${words[i]}; else ((positional++)); fi ;;
     esac
@@ -60,6 +60,7 @@ _inv() {
     --limit) COMPREPLY=(); return ;;
     --type) COMPREPLY=($(compgen -W 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted' -- "$cur")); return ;;
     --expect-head) COMPREPLY=(); return ;;
+    --extends) COMPREPLY=(); return ;;
   esac
 
   local globals='--version --db --json --format -q --quiet --wait --color' command_globals='--db --json --format -q --quiet --wait --color' options=""
@@ -85,7 +86,7 @@ _inv() {
     list) options='--prefix --as-of'; case $positional in esac ;;
     history) options='--since --limit --type'; case $positional in 0) _inv_skus ;; esac ;;
     head) options=''; case $positional in esac ;;
-    verify) options='--expect-head'; case $positional in esac ;;
+    verify) options='--expect-head --extends'; case $positional in esac ;;
     export) options='--since'; case $positional in esac ;;
     import) options='--dry-run'; case $positional in 0) COMPREPLY=($(compgen -f -- "$cur")) ;; esac ;;
     rebuild) options=''; case $positional in esac ;;

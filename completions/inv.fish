@@ -106,6 +106,7 @@ complete -c inv -n '__fish_seen_subcommand_from history' -l limit -x -d 'At most
 complete -c inv -n '__fish_seen_subcommand_from history' -l type -x -a 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted' -d 'Only events of this type, e.g. StockReserved'
 complete -c inv -n '__fish_seen_subcommand_from history' -a '(__inv_skus)'
 complete -c inv -n '__fish_seen_subcommand_from verify' -l expect-head -x -d 'Also fail unless the head is exactly this (from \'inv head\')'
+complete -c inv -n '__fish_seen_subcommand_from verify' -l extends -x -d 'Also fail unless the log still holds this earlier head (from \'inv head\')'
 complete -c inv -n '__fish_seen_subcommand_from export' -l since -x -d 'Only events after this position (exclusive)'
 complete -c inv -n '__fish_seen_subcommand_from import' -l dry-run -d 'Check everything, import nothing'
 complete -c inv -n '__fish_seen_subcommand_from import' -F

@@ -19,7 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto format = data[0] % 2 == 0 ? inv::app::BatchFormat::ndjson : inv::app::BatchFormat::csv;
   std::istringstream input(std::string(reinterpret_cast<const char*>(data) + 1, size - 1));
   try {
-    inv::store::SqliteEventStore store(":memory:", inv::store::Access::write, 0);
+    inv::store::SqliteStore store(":memory:", inv::store::Access::write, 0);
     inv::app::CommandService service(store);
     const auto reader = inv::app::make_batch_reader(input, "fuzz", format);
     inv::app::BatchOptions options;

@@ -12,7 +12,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::istringstream input(std::string(reinterpret_cast<const char*>(data), size));
-  inv::store::SqliteEventStore store(":memory:", inv::store::Access::write, 0);
+  inv::store::SqliteStore store(":memory:", inv::store::Access::write, 0);
   inv::app::AuditService audit(store);
   try {
     audit.import_events(input, "fuzz", nullptr);
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::abort();
     }
   }
-  if (!audit.verify(std::nullopt, nullptr).ok()) {
+  if (!audit.verify(std::nullopt, std::nullopt, nullptr).ok()) {
     std::abort();  // import accepted something that verify refuses
   }
   return 0;

@@ -1,69 +1,34 @@
 #include "inv/app/audit_service.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <string>
+#include <utility>
 
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
 #include "inv/store/event_json.hpp"
-#include "inv/store/schema.hpp"
-#include "inv/util/string_map.hpp"
 
 namespace inv::app {
 namespace {
 
-struct ItemState {
-  domain::Item item;
-  std::int64_t last_position = 0;
-};
-using ItemMap = util::StringMap<ItemState>;  // by SKU, probed with views: no allocation per event
-
-ItemState& state_of(ItemMap& items, std::string_view sku) {
-  auto found = items.find(sku);
-  if (found == items.end()) {
-    found = items.emplace(std::string(sku), ItemState{}).first;
-    found->second.item.sku = sku;
-  }
-  return found->second;
-}
-
 std::string str(std::int64_t value) {
   return std::to_string(value);
-}
-
-// The domain event of a stored row, if its type is known and the typed columns it needs are set.
-std::optional<domain::Event> event_of(const store::StoredEventView& row) {
-  const auto event =
-      store::event_from_columns(row.type, row.qty.value_or(0), row.on_hand.value_or(0),
-                                row.available.value_or(0), row.previous.value_or(0));
-  if (!event) {
-    return std::nullopt;
-  }
-  const store::EventColumns needed = store::event_columns(*event);
-  if (needed.qty.has_value() != row.qty.has_value() ||
-      needed.on_hand.has_value() != row.on_hand.has_value() ||
-      needed.available.has_value() != row.available.has_value() ||
-      needed.previous.has_value() != row.previous.has_value()) {
-    return std::nullopt;
-  }
-  return event;
-}
-
-std::string describe_item(const domain::Item& item) {
-  return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
-         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
 }
 
 // Collects problems, keeping the first k_max_problems.
 class Problems {
  public:
   explicit Problems(VerifyReport& report) : m_report(report) {}
-  void add(std::int64_t position, std::string kind, std::string message) {
+  void add(Problem problem) {
     ++m_report.problems_total;
     if (m_report.problems.size() < AuditService::k_max_problems) {
-      m_report.problems.push_back({position, std::move(kind), std::move(message)});
+      m_report.problems.push_back(std::move(problem));
     }
+  }
+  void add(std::int64_t position, std::string sku, std::string kind, std::string message) {
+    add(Problem{position, std::move(sku), std::move(kind), std::move(message)});
   }
 
  private:
@@ -72,219 +37,236 @@ class Problems {
 
 constexpr std::int64_t k_progress_every = 65536;
 
+// Problems of the log itself first, then those of the caches (whose position is the item's last
+// event), each in position order; those at no event (position 0) last.
+bool by_position(const Problem& a, const Problem& b) {
+  const auto key = [](const Problem& p) {
+    const bool cache = p.kind == "read_model_mismatch" || p.kind == "snapshot_mismatch" ||
+                       p.kind == "idempotency_index_mismatch";
+    return std::pair(cache,
+                     p.position == 0 ? std::numeric_limits<std::int64_t>::max() : p.position);
+  };
+  return key(a) < key(b);
+}
+
+// Replays the whole log of `session` into `replay`, with the check of its tail.
+void replay_log(store::Session& session, Replay& replay, Problems& problems, std::int64_t total,
+                std::int64_t& done, const Progress& progress) {
+  session.scan(0, [&](const store::StoredEventView& row) {
+    replay.fold(row);
+    if (progress && ++done % k_progress_every == 0) {
+      progress(done, total);
+    }
+  });
+  if (auto problem = check_tail(session.committed_head(), session.last_event())) {
+    // A broken last event was already reported by the replay; a head record that does not
+    // match the log was not.
+    if (problem->kind != "hash_mismatch") {
+      problems.add(std::move(*problem));
+    }
+  }
+}
+
+// The idempotency index rows that no command could have left: (key, problem) in key order.
+void check_command_keys(store::Session& session,
+                        const std::function<void(const store::CommandKey&, Problem)>& report) {
+  std::vector<store::CommandKey> rows;
+  session.scan_command_keys([&](const store::CommandKey& row) { rows.push_back(row); });
+  for (const store::CommandKey& row : rows) {
+    const auto events = session.events_with_key(row.key);
+    bool possible = !events.empty();
+    if (possible && row.command != "apply") {
+      possible = events.size() == 1 && domain::is_command_of(row.command, events[0].event);
+    }
+    if (!possible) {
+      report(row, Problem{events.empty() ? 0 : events[0].position,
+                          events.empty() ? "" : events[0].sku, "idempotency_index_mismatch",
+                          "the idempotency index says key '" + row.key + "' was used for '" +
+                              row.command + "', but the log " +
+                              (events.empty() ? std::string("has no event with that key")
+                                              : "shows " + std::string(events[0].type()) +
+                                                    " at "
+                                                    "position " +
+                                                    str(events[0].position))});
+    }
+  }
+}
+
 }  // namespace
 
 VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
+                                  const std::optional<ExpectedHead>& extends,
                                   const Progress& progress) {
   VerifyReport report;
+  report.checked_at = util::format_rfc3339_micros(util::now_micros());
   Problems problems(report);
-  auto session = m_store.begin_read();
-  const store::Head stored_head = session->head();
+  auto session = m_store.begin(store::Store::Mode::read);
+  const auto last = session->last_event();
+  const store::Head stored_head =
+      last ? store::Head{last->position, last->hash, last->recorded_at} : store::Head{};
 
-  ItemMap items;
-  std::vector<store::Snapshot> expected_snapshots;
-  std::int64_t expected_position = 1;
-  std::string previous_hash = store::k_genesis_hash;
-  std::string previous_recorded_at;
-  std::string canonical;
-  canonical.reserve(1024);
-
-  session->scan_log(0, [&](const store::StoredEventView& row) {
-    const std::int64_t at = row.position;
-    if (row.position != expected_position) {
-      problems.add(at, "position_gap",
-                   "expected position " + str(expected_position) + ", found " + str(at));
-    }
-    expected_position = row.position + 1;
-
-    if (row.prev_hash != previous_hash) {
-      problems.add(at, "chain_broken",
-                   "prev_hash is " + std::string(row.prev_hash) +
-                       " but the previous event's hash is " + previous_hash);
-    }
-    canonical.clear();
-    store::append_canonical_json(
-        canonical, {row.position, row.sku, row.version, row.type, row.data, row.recorded_at,
-                    row.actor, row.ref, row.note, row.idempotency_key});
-    const std::string hash = store::chain_hash(row.prev_hash, canonical);
-    if (hash != row.hash) {
-      problems.add(at, "hash_mismatch",
-                   "stored hash " + std::string(row.hash) + ", recomputed " + hash);
-    }
-    previous_hash = row.hash;
-
-    if (row.recorded_at < previous_recorded_at) {
-      problems.add(at, "time_out_of_order",
-                   "recorded_at " + std::string(row.recorded_at) + " is before the previous " +
-                       previous_recorded_at);
-    }
-    previous_recorded_at = row.recorded_at;
-    ++report.events;
-    if (progress && report.events % k_progress_every == 0) {
-      progress(report.events, stored_head.position);
-    }
-
-    ItemState& state = state_of(items, row.sku);
-    if (row.version != state.item.version + 1) {
-      problems.add(at, "version_gap",
-                   "expected version " + str(state.item.version + 1) + " of '" +
-                       std::string(row.sku) + "', found " + str(row.version));
-    }
-    const auto event = event_of(row);
-    if (!event) {
-      problems.add(at, "unknown_event",
-                   "type '" + std::string(row.type) + "' with these typed columns is not an event");
-      state.item.version = row.version;
-      return;
-    }
-    const std::string data = store::event_data_json(*event);
-    if (data != row.data) {
-      problems.add(at, "data_mismatch",
-                   "data " + std::string(row.data) + " disagrees with its typed columns " + data);
-    }
-    const bool creation = std::holds_alternative<domain::ItemCreated>(*event);
-    if (creation != (row.version == 1)) {
-      problems.add(at, "bad_creation",
-                   creation ? "ItemCreated at version " + str(row.version) + " of an existing item"
-                            : "the first event of '" + std::string(row.sku) + "' is " +
-                                  std::string(row.type) + ", not ItemCreated");
-    }
-    state.item = domain::evolve(std::move(state.item), *event);
-    state.item.version = row.version;  // resynchronize after a gap, so one gap is one problem
-    state.item.updated_at = row.recorded_at;
-    state.last_position = row.position;
-    if (!domain::invariant_holds(state.item)) {
-      problems.add(at, "invariant_violated",
-                   "'" + std::string(row.sku) + "' folds to " + describe_item(state.item));
-    }
-    if (state.item.version % store::k_snapshot_interval == 0) {
-      expected_snapshots.push_back({state.item, row.position});
-    }
-  });
+  Replay replay([&](Problem problem) { problems.add(std::move(problem)); });
+  std::int64_t done = 0;
+  replay_log(*session, replay, problems, stored_head.position, done, progress);
+  report.events = replay.events();
   report.head = stored_head;
-  report.items = static_cast<std::int64_t>(items.size());
+  report.items = static_cast<std::int64_t>(replay.items().size());
 
   if (expected &&
       (expected->position != stored_head.position || expected->hash != stored_head.hash)) {
-    problems.add(stored_head.position, "head_mismatch",
+    problems.add(stored_head.position, "", "head_mismatch",
                  "expected head " + str(expected->position) + ":" + expected->hash + ", found " +
                      str(stored_head.position) + ":" + stored_head.hash);
   }
-
-  // Problems of the log itself came first, in position order. Then the caches: the read model
-  // must equal the replay, row for row (in SKU order)…
-  std::vector<std::string> in_read_model;
-  for (const domain::Item& stored : session->read_model()) {
-    in_read_model.push_back(stored.sku);
-    const auto found = items.find(stored.sku);
-    if (found == items.end()) {
-      problems.add(0, "read_model_mismatch",
-                   "read model has '" + stored.sku + "', which has no events");
-    } else if (!(found->second.item == stored)) {
-      problems.add(found->second.last_position, "read_model_mismatch",
-                   "read model of '" + stored.sku + "' says " + describe_item(stored) +
-                       "; the log says " + describe_item(found->second.item));
+  if (extends) {
+    const auto pinned = session->event_at(extends->position);
+    if (!pinned || pinned->hash != extends->hash) {
+      problems.add(extends->position, pinned ? pinned->sku : "", "head_mismatch",
+                   "expected the log to hold " + str(extends->position) + ":" + extends->hash +
+                       (pinned ? ", found hash " + pinned->hash
+                               : ", but it ends at position " + str(stored_head.position)));
     }
   }
-  std::sort(in_read_model.begin(), in_read_model.end());
-  std::vector<const ItemMap::value_type*> missing;
+
+  // The caches. The read model must equal the replay, row for row, and carry the log's seal…
+  const auto& items = replay.items();
+  std::vector<std::string> in_read_model;
+  session->scan_items("", [&](const store::CachedItem& stored) {
+    in_read_model.push_back(stored.item.sku);
+    const auto found = items.find(stored.item.sku);
+    if (found == items.end()) {
+      problems.add(0, stored.item.sku, "read_model_mismatch",
+                   "read model has '" + stored.item.sku + "', which has no events");
+    } else if (!(found->second.item == stored.item)) {
+      problems.add(found->second.last_position, stored.item.sku, "read_model_mismatch",
+                   "read model of '" + stored.item.sku + "' says " + describe_item(stored.item) +
+                       "; the log says " + describe_item(found->second.item));
+    } else if (!stored.seal.empty() &&
+               stored.seal != seal_of(stored.item, found->second.last_hash)) {
+      problems.add(found->second.last_position, stored.item.sku, "read_model_mismatch",
+                   "read model row of '" + stored.item.sku + "' has a seal the log did not give");
+    }
+  });
+  std::vector<const util::StringMap<Replay::ItemState>::value_type*> missing;
   for (const auto& entry : items) {
     if (!std::binary_search(in_read_model.begin(), in_read_model.end(), entry.first)) {
       missing.push_back(&entry);
     }
   }
-  std::sort(missing.begin(), missing.end(), [](auto* a, auto* b) { return a->first < b->first; });
   for (const auto* entry : missing) {
-    problems.add(entry->second.last_position, "read_model_mismatch",
+    problems.add(entry->second.last_position, entry->first, "read_model_mismatch",
                  "read model has no row for '" + entry->first + "'");
   }
 
-  // …and the snapshots must be exactly the replayed states at every k_snapshot_interval-th version.
+  // …the snapshots must be exactly the replayed states at every k_snapshot_interval-th version…
   const auto by_key = [](const store::Snapshot& a, const store::Snapshot& b) {
     return std::tie(a.item.sku, a.item.version) < std::tie(b.item.sku, b.item.version);
   };
+  std::vector<store::Snapshot>& expected_snapshots = replay.snapshots();
   std::sort(expected_snapshots.begin(), expected_snapshots.end(), by_key);
-  const std::vector<store::Snapshot> stored_snapshots = session->snapshots();
   auto want = expected_snapshots.begin();
-  auto have = stored_snapshots.begin();
-  while (want != expected_snapshots.end() || have != stored_snapshots.end()) {
-    if (have == stored_snapshots.end() ||
-        (want != expected_snapshots.end() && by_key(*want, *have))) {
-      problems.add(want->position, "snapshot_mismatch",
+  const auto unexpected = [&](const store::Snapshot& have) {
+    problems.add(
+        have.position, have.item.sku, "snapshot_mismatch",
+        "unexpected snapshot of '" + have.item.sku + "' at version " + str(have.item.version));
+  };
+  session->scan_snapshots([&](const store::Snapshot& have) {
+    while (want != expected_snapshots.end() && by_key(*want, have)) {
+      problems.add(want->position, want->item.sku, "snapshot_mismatch",
                    "no snapshot of '" + want->item.sku + "' at version " + str(want->item.version));
       ++want;
-    } else if (want == expected_snapshots.end() || by_key(*have, *want)) {
-      problems.add(
-          have->position, "snapshot_mismatch",
-          "unexpected snapshot of '" + have->item.sku + "' at version " + str(have->item.version));
-      ++have;
-    } else {
-      if (!(*want == *have)) {
-        problems.add(want->position, "snapshot_mismatch",
-                     "snapshot of '" + have->item.sku + "' says " + describe_item(have->item) +
-                         "; the log says " + describe_item(want->item));
-      }
-      ++want;
-      ++have;
     }
+    if (want == expected_snapshots.end() || by_key(have, *want)) {
+      unexpected(have);
+      return;
+    }
+    if (!(*want == have)) {
+      problems.add(want->position, have.item.sku, "snapshot_mismatch",
+                   "snapshot of '" + have.item.sku + "' says " + describe_item(have.item) +
+                       "; the log says " + describe_item(want->item));
+    }
+    ++want;
+  });
+  for (; want != expected_snapshots.end(); ++want) {
+    problems.add(want->position, want->item.sku, "snapshot_mismatch",
+                 "no snapshot of '" + want->item.sku + "' at version " + str(want->item.version));
   }
+
+  // …and every idempotency index row must be one that a command could have left.
+  check_command_keys(*session, [&](const store::CommandKey&, Problem problem) {
+    problems.add(std::move(problem));
+  });
+
+  std::stable_sort(report.problems.begin(), report.problems.end(), by_position);
   return report;
 }
 
 RebuildResult AuditService::rebuild(const Progress& progress) {
   RebuildResult result;
-  auto session = m_store.begin_write();
-  const std::int64_t total = session->head().position;
-  ItemMap items;
-  std::vector<store::Snapshot> snapshots;
-  session->scan_log(0, [&](const store::StoredEventView& row) {
-    const auto event = event_of(row);
-    if (!event) {
-      throw Error(ExitCode::integrity, "damaged_log",
-                  "cannot rebuild: the event at position " + str(row.position) +
-                      " is not a known event; run 'inv verify'");
-    }
-    ItemState& state = state_of(items, row.sku);
-    state.item = domain::evolve(std::move(state.item), *event);
-    state.item.version = row.version;
-    state.item.updated_at = row.recorded_at;
-    if (state.item.version % store::k_snapshot_interval == 0) {
-      snapshots.push_back({state.item, row.position});
-    }
-    ++result.events;
-    if (progress && result.events % k_progress_every == 0) {
-      progress(result.events, total);
-    }
-  });
-  std::vector<domain::Item> read_model;
-  read_model.reserve(items.size());
-  for (auto& [sku, state] : items) {
-    read_model.push_back(std::move(state.item));
+  auto session = m_store.begin(store::Store::Mode::write);
+  const auto last = session->last_event();
+  VerifyReport report;
+  Problems problems(report);
+  Replay replay([&](Problem problem) { problems.add(std::move(problem)); });
+  std::int64_t done = 0;
+  replay_log(*session, replay, problems, last ? last->position : 0, done, progress);
+  if (!report.problems.empty()) {
+    std::stable_sort(report.problems.begin(), report.problems.end(), by_position);
+    const Problem& first = report.problems.front();
+    throw Error(ExitCode::integrity, "damaged_log",
+                "cannot rebuild: the log itself has " + str(report.problems_total) +
+                    (report.problems_total == 1 ? " problem" : " problems") +
+                    ", the first at position " + str(first.position) + " (" + first.kind + ": " +
+                    first.message + "); nothing was changed: run 'inv verify'");
   }
-  session->replace_read_models(read_model, snapshots);
+  std::vector<store::CachedItem> read_model;
+  read_model.reserve(replay.items().size());
+  for (const auto& [sku, state] : replay.items()) {
+    read_model.push_back({state.item, seal_of(state.item, state.last_hash)});
+  }
+  session->clear_caches();
+  session->put_items(read_model);
+  session->put_snapshots(replay.snapshots());
+  // An index row that no command could have left goes; the log's events then decide.
+  check_command_keys(*session, [&](const store::CommandKey& row, const Problem&) {
+    session->remove_command_key(row.key);
+  });
+  session->set_head(replay.head());
   session->commit();
+  result.events = replay.events();
   result.items = static_cast<std::int64_t>(read_model.size());
-  result.snapshots = static_cast<std::int64_t>(snapshots.size());
+  result.snapshots = static_cast<std::int64_t>(replay.snapshots().size());
   return result;
 }
 
 ImportResult AuditService::import_events(std::istream& input, const std::string& source,
                                          const Progress& progress, bool dry_run) {
-  auto session = m_store.begin_write();
-  const store::Head head = session->head();
+  LogWriter log(m_store.begin(store::Store::Mode::write));
+  const store::Head head = log.head();
   ImportResult result;
   result.head = head;
 
-  ItemMap items;  // items touched by the import, starting from their state in this database
+  // Where the file does not continue this log, the items' starting states are unknown, so only
+  // the versions within the file are checked.
+  util::StringMap<std::int64_t> file_versions;
   bool continues = true;
+  std::string conflict_code;
   std::string first_problem;  // why the file does not continue this log, if it does not
   store::RecordedEvent previous;
+  bool first = true;
   std::string line;
   std::int64_t line_number = 0;
 
   const auto broken = [&](std::int64_t at_line, const std::string& message) {
     return Error(ExitCode::integrity, "broken_import",
                  source + ":" + str(at_line) + ": " + message + "; nothing was imported");
+  };
+  const auto diverge = [&](std::string code, std::string why) {
+    if (continues) {
+      continues = false;
+      conflict_code = std::move(code);
+      first_problem = std::move(why);
+    }
   };
 
   while (std::getline(input, line)) {
@@ -304,20 +286,16 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
                       "; nothing was imported");
     }
 
-    // The file's own chain: consecutive positions, linked and correct hashes, ordered times.
+    // The file's own chain: a correct hash, consecutive positions, linked, ordered times.
     const std::string hash = store::chain_hash(event.prev_hash, store::canonical_json(event));
     if (hash != event.hash) {
       throw broken(line_number, "hash of position " + str(event.position) + " is " + event.hash +
                                     ", recomputed " + hash);
     }
-    if (result.events == 0) {
-      if (event.position != head.position + 1 || event.prev_hash != head.hash) {
-        continues = false;
-        first_problem = "it starts at position " + str(event.position) + " after hash " +
-                        event.prev_hash + ", but this log's head is " + str(head.position) + ":" +
-                        head.hash;
-      }
-    } else {
+    if (first && event.position == 1 && event.prev_hash != store::k_genesis_hash) {
+      throw broken(line_number, "the first event's prev_hash is not 64 zeros");
+    }
+    if (!first) {
       if (event.position != previous.position + 1) {
         throw broken(line_number, "position " + str(event.position) + " follows position " +
                                       str(previous.position));
@@ -331,51 +309,47 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
                                       " is before that of the previous event");
       }
     }
-    if (continues && result.events == 0 && !head.recorded_at.empty() &&
-        event.recorded_at < head.recorded_at) {
-      throw broken(line_number,
-                   "recorded_at of position " + str(event.position) + " is before this log's head");
-    }
-
-    // Versions and folds, per item. Where the file does not continue this log, the items'
-    // starting states are unknown, so only the versions within the file can be checked.
-    auto found = items.find(event.sku);
-    if (found == items.end()) {
-      ItemState state;
-      if (continues) {
-        state.item = session->load(event.sku);
-      } else {
-        state.item.sku = event.sku;
-        state.item.version = event.version - 1;
-      }
-      found = items.emplace(event.sku, std::move(state)).first;
-    }
-    ItemState& state = found->second;
-    if (event.version != state.item.version + 1) {
+    auto [version, created] = file_versions.try_emplace(event.sku, event.version - 1);
+    if (event.version != version->second + 1) {
       throw broken(line_number, "version " + str(event.version) + " of '" + event.sku +
-                                    "' follows version " + str(state.item.version));
+                                    "' follows version " + str(version->second));
     }
-    if (continues) {
-      const bool creation = std::holds_alternative<domain::ItemCreated>(event.event);
-      if (creation != (event.version == 1)) {
-        throw broken(line_number, "'" + event.sku + "' version " + str(event.version) +
-                                      " cannot be " + std::string(event.type()));
+    version->second = event.version;
+    first = false;
+
+    if (event.position <= head.position) {
+      // The overlap: it must be this log's own events. One hash stands for the whole prefix.
+      const auto ours = log.event_at(event.position);
+      if (!ours || ours->hash != event.hash) {
+        diverge("import_diverged", "at position " + str(event.position) + " it has hash " +
+                                       event.hash + ", this log " +
+                                       (ours ? ours->hash : std::string("has no event")));
       }
-      state.item = domain::evolve(std::move(state.item), event.event);
-      state.item.updated_at = event.recorded_at;
-      if (!domain::invariant_holds(state.item)) {
-        throw broken(line_number, "'" + event.sku + "' would fold to on_hand " +
-                                      str(state.item.on_hand) + ", reserved " +
-                                      str(state.item.reserved) + ", available " +
-                                      str(state.item.available));
+      ++result.skipped;
+    } else if (continues) {
+      if (event.position != head.position + 1 && result.events == 0 && result.skipped == 0) {
+        diverge("import_not_continuation",
+                "it starts at position " + str(event.position) + " after hash " + event.prev_hash +
+                    ", but this log's head is " + str(head.position) + ":" + head.hash);
+      } else {
+        try {
+          log.append_recorded(event);
+        } catch (const Error& error) {
+          if (error.exit_code() != ExitCode::integrity || event.position != head.position + 1 ||
+              event.prev_hash == head.hash) {
+            throw broken(line_number, error.what());
+          }
+          diverge(result.skipped > 0 ? "import_diverged" : "import_not_continuation",
+                  "its position " + str(event.position) + " follows hash " + event.prev_hash +
+                      ", but this log's head is " + str(head.position) + ":" + head.hash);
+        }
+        if (continues) {
+          ++result.events;
+        }
       }
-      session->append_recorded(event, state.item);
-    } else {
-      state.item.version = event.version;
     }
-    ++result.events;
-    if (progress && result.events % k_progress_every == 0) {
-      progress(result.events, 0);
+    if (progress && (result.events + result.skipped) % k_progress_every == 0) {
+      progress(result.events + result.skipped, 0);
     }
     previous = std::move(event);
   }
@@ -383,15 +357,17 @@ ImportResult AuditService::import_events(std::istream& input, const std::string&
     throw Error(ExitCode::storage, "io_error", "cannot read " + source);
   }
   if (!continues) {
-    throw Error(
-        ExitCode::conflict, "import_not_continuation",
-        source + " does not continue this log: " + first_problem + "; nothing was imported");
+    throw Error(ExitCode::conflict, conflict_code,
+                source +
+                    (conflict_code == "import_diverged" ? " diverges from this log: "
+                                                        : " does not continue this log: ") +
+                    first_problem + "; nothing was imported");
   }
   if (result.events > 0) {
     if (!dry_run) {
-      session->commit();
+      log.commit();
     }
-    result.head = {previous.position, previous.hash, previous.recorded_at};
+    result.head = log.head();
   }
   return result;
 }

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "inv/app/batch.hpp"
+#include "inv/app/event_log.hpp"
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 
@@ -22,11 +23,10 @@ void check_expected_version(const domain::Item& item, std::int64_t expected) {
 
 // The result of an earlier run of the same command with the same key, or nullopt if the key is
 // unused. Throws conflict if the key was used for another command.
-std::optional<WriteResult> find_duplicate(store::WriteSession& session,
-                                          const domain::Command& command,
+std::optional<WriteResult> find_duplicate(LogWriter& log, const domain::Command& command,
                                           const store::EventMetadata& metadata) {
   const std::string& key = *metadata.idempotency_key;
-  std::vector<store::RecordedEvent> original = session.find_by_idempotency_key(key);
+  std::vector<store::RecordedEvent> original = log.events_with_key(key);
   if (original.empty()) {
     return std::nullopt;
   }
@@ -34,7 +34,7 @@ std::optional<WriteResult> find_duplicate(store::WriteSession& session,
   // exactly one event, so the original is one event that this command would have appended.
   // Where the key's command was recorded, its name must match too: `create` and `set-soh` on a
   // missing item append the same event.
-  const auto recorded_command = session.command_for_key(key);
+  const auto recorded_command = log.command_for_key(key, original);
   const bool same = original.size() == 1 && original.front().sku == domain::sku_of(command) &&
                     original.front().metadata.ref == metadata.ref &&
                     domain::is_outcome_of(command, original.front().event) &&
@@ -45,7 +45,7 @@ std::optional<WriteResult> find_duplicate(store::WriteSession& session,
                     std::to_string(original.front().position) + ")");
   }
   const store::RecordedEvent& last = original.back();
-  auto item = session.item_at_version(last.sku, last.version);
+  auto item = log.item_at(last.sku, last.version);
   if (!item) {
     throw Error(ExitCode::integrity, "damaged_log",
                 "the event at position " + std::to_string(last.position) +
@@ -58,30 +58,29 @@ std::optional<WriteResult> find_duplicate(store::WriteSession& session,
   return result;
 }
 
-// Runs one command inside `session` without committing.
-WriteResult execute_in(store::WriteSession& session, const domain::Command& command,
+// Runs one command inside `log`'s transaction without committing.
+WriteResult execute_in(LogWriter& log, const domain::Command& command,
                        const WriteOptions& options) {
   // Order of checks (SPEC §7): idempotency key, --expect-version, existence, business rules.
   if (options.metadata.idempotency_key && !options.key_checked_by_batch) {
-    if (auto duplicate = find_duplicate(session, command, options.metadata)) {
+    if (auto duplicate = find_duplicate(log, command, options.metadata)) {
       duplicate->dry_run = options.dry_run;
       return std::move(*duplicate);
     }
   }
-  domain::Item item = session.load(domain::sku_of(command));
+  domain::Item item = log.load(domain::sku_of(command));
   if (options.expect_version) {
     check_expected_version(item, *options.expect_version);
   }
   const std::vector<domain::Event> events = domain::decide(command, item);
 
   WriteResult result;
-  result.events = session.append(item, events, options.metadata);
+  result.events = log.append(item, events, options.metadata);
   if (options.metadata.idempotency_key && !options.key_checked_by_batch) {
-    session.remember_command(*options.metadata.idempotency_key, domain::command_name(command));
+    log.remember_command(*options.metadata.idempotency_key, domain::command_name(command));
   }
   for (const store::RecordedEvent& recorded : result.events) {
-    item = domain::evolve(std::move(item), recorded.event);
-    item.updated_at = recorded.recorded_at;
+    item = fold(std::move(item), recorded.event, recorded.recorded_at);
   }
   result.item = std::move(item);
   result.dry_run = options.dry_run;
@@ -114,27 +113,27 @@ WriteOptions line_options(const BatchLine& line, const BatchOptions& batch) {
 }  // namespace
 
 WriteResult CommandService::execute(const domain::Command& command, const WriteOptions& options) {
-  auto session = m_store.begin_write();
-  WriteResult result = execute_in(*session, command, options);
+  LogWriter log(m_store.begin(store::Store::Mode::write));
+  WriteResult result = execute_in(log, command, options);
   if (!options.dry_run && !result.duplicate) {
-    session->commit();
+    log.commit();
   }
   return result;
 }
 
 BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& options,
                                   const LineOutcome& outcome) {
-  auto session = m_store.begin_write();
+  LogWriter log(m_store.begin(store::Store::Mode::write));
   BatchResult result;
   result.dry_run = options.dry_run;
 
   std::vector<store::RecordedEvent> original;
   if (options.idempotency_key) {
-    original = session->find_by_idempotency_key(*options.idempotency_key);
+    original = log.events_with_key(*options.idempotency_key);
   }
   const bool rerun = !original.empty();
   if (rerun) {
-    const auto recorded_command = session->command_for_key(*options.idempotency_key);
+    const auto recorded_command = log.command_for_key(*options.idempotency_key, original);
     if (recorded_command && *recorded_command != "apply") {
       throw Error(ExitCode::conflict, "idempotency_conflict",
                   "idempotency key '" + *options.idempotency_key + "' was already used for '" +
@@ -186,7 +185,7 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
       if (outcome) {
         WriteResult replayed;
         const store::RecordedEvent& event = original[index];
-        auto item = session->item_at_version(event.sku, event.version);
+        auto item = log.item_at(event.sku, event.version);
         replayed.item = item.value_or(domain::Item{});
         replayed.events = {event};
         replayed.duplicate = true;
@@ -196,7 +195,7 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
       continue;
     }
     try {
-      WriteResult done = execute_in(*session, line->command, line_options(*line, options));
+      WriteResult done = execute_in(log, line->command, line_options(*line, options));
       if (!done.duplicate) {  // the summary counts the events actually appended (SPEC §12)
         result.events += static_cast<std::int64_t>(done.events.size());
       }
@@ -223,12 +222,12 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     }
     result.duplicate = true;
   }
-  result.head = session->head();
+  result.head = log.head();
   if (options.idempotency_key && !rerun) {
-    session->remember_command(*options.idempotency_key, "apply");
+    log.remember_command(*options.idempotency_key, "apply");
   }
   if (!options.dry_run && !rerun) {
-    session->commit();
+    log.commit();
   }
   for (const auto& [line, done] : outcomes) {
     outcome(line, done);

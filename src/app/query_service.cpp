@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "inv/app/event_log.hpp"
 #include "inv/error.hpp"
 
 namespace inv::app {
@@ -12,20 +13,29 @@ Error unknown_item(std::string_view sku) {
                "no item with SKU '" + std::string(sku) + "'");
 }
 
+util::Timestamp timestamp(std::string_view time) {
+  const auto micros = util::parse_time(time);
+  if (!micros) {
+    throw usage_error("invalid time '" + std::string(time) + "'");
+  }
+  return util::Timestamp{*micros};
+}
+
 }  // namespace
 
 domain::Item QueryService::show(std::string_view sku) {
-  auto item = m_store.find_item(sku);
+  auto item = m_store.begin(store::Store::Mode::read)->item(sku);
   if (!item) {
     throw unknown_item(sku);
   }
-  return *item;
+  return std::move(item->item);
 }
 
 domain::Item QueryService::show_at_version(std::string_view sku, std::int64_t version) {
-  auto item = m_store.item_at_version(sku, version);
+  auto session = m_store.begin(store::Store::Mode::read);
+  auto item = item_at_version(*session, sku, version);
   if (!item) {
-    if (!m_store.find_item(sku)) {
+    if (!session->item(sku)) {
       throw unknown_item(sku);
     }
     throw Error(ExitCode::not_found, "version_not_found",
@@ -35,11 +45,13 @@ domain::Item QueryService::show_at_version(std::string_view sku, std::int64_t ve
 }
 
 domain::Item QueryService::show_as_of(std::string_view sku, std::string_view time) {
-  auto item = m_store.item_as_of(sku, time);
+  auto session = m_store.begin(store::Store::Mode::read);
+  const auto current = session->item(sku);
+  if (!current) {
+    throw unknown_item(sku);
+  }
+  auto item = item_as_of(*session, sku, current->item.version, timestamp(time));
   if (!item) {
-    if (!m_store.find_item(sku)) {
-      throw unknown_item(sku);
-    }
     throw Error(ExitCode::not_found, "item_not_found",
                 "item '" + std::string(sku) + "' did not exist yet at " + std::string(time));
   }
@@ -47,19 +59,59 @@ domain::Item QueryService::show_as_of(std::string_view sku, std::string_view tim
 }
 
 std::vector<domain::Item> QueryService::list_as_of(std::string_view time, std::string_view prefix) {
-  return m_store.list_as_of(time, prefix);
+  // Per item: a binary search for its last version at `time`, then a fold from the nearest
+  // snapshot. Costs O(items * log(versions)), never a replay of the whole log.
+  const util::Timestamp at = timestamp(time);
+  auto session = m_store.begin(store::Store::Mode::read);
+  std::vector<domain::Item> current;
+  session->scan_items(prefix,
+                      [&](const store::CachedItem& cached) { current.push_back(cached.item); });
+  std::vector<domain::Item> items;
+  for (domain::Item& now : current) {
+    const auto last = session->recorded_at(now.sku, now.version);
+    if (last && *last <= at) {
+      items.push_back(std::move(now));
+    } else if (auto then = item_as_of(*session, now.sku, now.version, at)) {
+      items.push_back(std::move(*then));
+    }
+  }
+  return items;
 }
 
 std::vector<domain::Item> QueryService::list(std::string_view prefix) {
-  return m_store.list_items(prefix);
+  std::vector<domain::Item> items;
+  m_store.begin(store::Store::Mode::read)->scan_items(prefix, [&](const store::CachedItem& cached) {
+    items.push_back(cached.item);
+  });
+  return items;
 }
 
 void QueryService::history(const store::HistoryFilter& filter,
                            const std::function<void(const store::RecordedEvent&)>& visit) {
-  if (filter.sku && !m_store.find_item(*filter.sku)) {
+  auto session = m_store.begin(store::Store::Mode::read);
+  if (filter.sku && !session->item(*filter.sku)) {
     throw unknown_item(*filter.sku);
   }
-  m_store.history(filter, visit);
+  session->history(filter, visit);
+}
+
+store::Head QueryService::head() {
+  const auto last = m_store.begin(store::Store::Mode::read)->last_event();
+  if (!last) {
+    return {};
+  }
+  return {last->position, last->hash, last->recorded_at};
+}
+
+store::Stats QueryService::stats() {
+  auto session = m_store.begin(store::Store::Mode::read);
+  store::Stats stats = session->counts();
+  if (const auto last = session->last_event()) {
+    stats.head = {last->position, last->hash, last->recorded_at};
+  }
+  // Positions are gap-free from 1, so the head position is the number of events.
+  stats.events = stats.head.position;
+  return stats;
 }
 
 }  // namespace inv::app

@@ -68,7 +68,7 @@ void setup_apply(CLI::App& command, Context& ctx) {
     InputFile input(args->file);
     options.source = input.name();
     auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
-    app::CommandService service(store);
+    app::CommandService service(*store);
     const auto reader = app::make_batch_reader(
         input.stream(), options.source,
         args->input == "csv" ? app::BatchFormat::csv : app::BatchFormat::ndjson);

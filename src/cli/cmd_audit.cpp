@@ -1,4 +1,5 @@
 // The log as a whole: init, verify, export, import, rebuild.
+#include <chrono>
 #include <memory>
 
 #include "inv/app/audit_service.hpp"
@@ -17,33 +18,53 @@ void setup_init(CLI::App& command, Context& ctx) {
   command.footer("inv init");
   command.callback([&ctx] {
     ctx.require_format({}, "init");
-    const bool created = store::initialize_database(ctx.db_path(), ctx.wait_ms());
+    const bool created =
+        store::initialize_store(ctx.db_path(), std::chrono::milliseconds(ctx.wait_ms()));
     print_init(ctx.output(), ctx.db_path(), created);
   });
 }
 
+namespace {
+
+// POSITION:HASH of --expect-head / --extends, as 'inv head' prints it.
+std::optional<app::ExpectedHead> head_option(const std::optional<std::string>& text,
+                                             const std::string& name) {
+  if (!text) {
+    return std::nullopt;
+  }
+  const auto colon = text->find(':');
+  if (colon == std::string::npos) {
+    throw usage_error(name + " must be POSITION:HASH, as 'inv head' prints it");
+  }
+  return app::ExpectedHead{
+      parse_number(std::string_view(*text).substr(0, colon), name + " position", NumberKind::count),
+      text->substr(colon + 1)};
+}
+
+}  // namespace
+
 void setup_verify(CLI::App& command, Context& ctx) {
-  auto expect_head = std::make_shared<std::optional<std::string>>();
-  add_text_option(command, "--expect-head", *expect_head,
+  struct Args {
+    std::optional<std::string> expect_head;
+    std::optional<std::string> extends;
+  };
+  auto args = std::make_shared<Args>();
+  add_text_option(command, "--expect-head", args->expect_head,
                   "Also fail unless the head is exactly this (from 'inv head')", "POSITION:HASH");
+  add_text_option(command, "--extends", args->extends,
+                  "Also fail unless the log still holds this earlier head (from 'inv head')",
+                  "POSITION:HASH");
   command.footer("inv verify --expect-head \"$(inv head)\"");
-  command.callback([expect_head, &ctx] {
-    std::optional<app::ExpectedHead> expected;
-    if (const auto& text = *expect_head) {
-      const auto colon = text->find(':');
-      if (colon == std::string::npos) {
-        throw usage_error("--expect-head must be POSITION:HASH, as 'inv head' prints it");
-      }
-      expected = app::ExpectedHead{parse_number(std::string_view(*text).substr(0, colon),
-                                                "--expect-head position", NumberKind::count),
-                                   text->substr(colon + 1)};
-    }
+  command.callback([args, &ctx] {
+    const auto expected = head_option(args->expect_head, "--expect-head");
+    const auto extends = head_option(args->extends, "--extends");
     ctx.require_format({}, "verify");
     auto store = ctx.open(store::Access::read);
-    app::AuditService audit(store);
-    const app::VerifyReport report = audit.verify(expected, make_progress(ctx.output(), "verify"));
+    app::AuditService audit(*store);
+    app::VerifyReport report =
+        audit.verify(expected, extends, make_progress(ctx.output(), "verify"));
     finish_progress(ctx.output());
-    print_verify_report(ctx.output(), report);
+    print_verify_report(ctx.output(), report, ctx.db_path());
     if (!report.ok()) {
       throw Error(ExitCode::integrity, "verify_failed",
                   "verify found " + counted(report.problems_total, "problem") +
@@ -72,8 +93,8 @@ void setup_export(CLI::App& command, Context& ctx) {
     }
     auto store = ctx.open(store::Access::read);
     EventPrinter printer(output);
-    app::QueryService(store).history(filter,
-                                     [&](const store::RecordedEvent& e) { printer.print(e); });
+    app::QueryService(*store).history(filter,
+                                      [&](const store::RecordedEvent& e) { printer.print(e); });
     printer.finish();
   });
 }
@@ -91,7 +112,7 @@ void setup_import(CLI::App& command, Context& ctx) {
     ctx.require_format({}, "import");
     InputFile input(args->file);
     auto store = ctx.open(args->dry_run ? store::Access::dry_run : store::Access::write);
-    app::AuditService audit(store);
+    app::AuditService audit(*store);
     const app::ImportResult result = audit.import_events(
         input.stream(), input.name(), make_progress(ctx.output(), "import"), args->dry_run);
     finish_progress(ctx.output());
@@ -104,7 +125,7 @@ void setup_rebuild(CLI::App& command, Context& ctx) {
   command.callback([&ctx] {
     ctx.require_format({}, "rebuild");
     auto store = ctx.open(store::Access::write);
-    app::AuditService audit(store);
+    app::AuditService audit(*store);
     const app::RebuildResult result = audit.rebuild(make_progress(ctx.output(), "rebuild"));
     finish_progress(ctx.output());
     print_rebuild(ctx.output(), result);

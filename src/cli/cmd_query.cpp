@@ -37,7 +37,7 @@ void setup_show(CLI::App& command, Context& ctx) {
     }
     ctx.require_format({Format::ndjson, Format::csv}, "show");
     auto store = ctx.open(store::Access::read);
-    app::QueryService queries(store);
+    app::QueryService queries(*store);
     ctx.suggesting_skus(sku, [&] {
       print_item(ctx.output(), version ? queries.show_at_version(sku, *version)
                                : time  ? queries.show_as_of(sku, *time)
@@ -62,7 +62,7 @@ void setup_list(CLI::App& command, Context& ctx) {
     }
     const std::string prefix = args->prefix.value_or("");
     auto store = ctx.open(store::Access::read);
-    app::QueryService queries(store);
+    app::QueryService queries(*store);
     print_items(ctx.output(), time ? queries.list_as_of(*time, prefix) : queries.list(prefix));
   });
 }
@@ -103,8 +103,8 @@ void setup_history(CLI::App& command, Context& ctx) {
     auto store = ctx.open(store::Access::read);
     EventPrinter printer(ctx.output());
     ctx.suggesting_skus(filter.sku.value_or(""), [&] {
-      app::QueryService(store).history(filter,
-                                       [&](const store::RecordedEvent& e) { printer.print(e); });
+      app::QueryService(*store).history(filter,
+                                        [&](const store::RecordedEvent& e) { printer.print(e); });
     });
     printer.finish();
   });
@@ -115,7 +115,7 @@ void setup_head(CLI::App& command, Context& ctx) {
   command.callback([&ctx] {
     ctx.require_format({}, "head");
     auto store = ctx.open(store::Access::read);
-    print_head(ctx.output(), app::QueryService(store).head());
+    print_head(ctx.output(), app::QueryService(*store).head());
   });
 }
 
@@ -124,7 +124,7 @@ void setup_stats(CLI::App& command, Context& ctx) {
   command.callback([&ctx] {
     ctx.require_format({}, "stats");
     auto store = ctx.open(store::Access::read);
-    print_stats(ctx.output(), app::QueryService(store).stats(), ctx.db_path());
+    print_stats(ctx.output(), app::QueryService(*store).stats(), ctx.db_path());
   });
 }
 

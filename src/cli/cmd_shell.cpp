@@ -92,7 +92,7 @@ void setup_complete_skus(CLI::App& command, Context& ctx) {
     try {
       auto store = ctx.open(store::Access::read);
       std::string text;
-      for (const auto& item : app::QueryService(store).list(*prefix)) {
+      for (const auto& item : app::QueryService(*store).list(*prefix)) {
         text += item.sku + "\n";
       }
       print_text(text);

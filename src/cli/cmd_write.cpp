@@ -53,7 +53,7 @@ void run_write(Context& ctx, const domain::Command& command, const WriteArgs& ar
   const app::WriteOptions options = write_options(args);
   ctx.require_format({Format::ndjson}, domain::command_name(command));
   auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
-  app::CommandService service(store);
+  app::CommandService service(*store);
   ctx.suggesting_skus(domain::sku_of(command),
                       [&] { print_write_result(ctx.output(), service.execute(command, options)); });
 }

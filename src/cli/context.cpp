@@ -1,6 +1,7 @@
 #include "inv/cli/context.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <limits>
 
@@ -85,16 +86,16 @@ int Context::wait_ms() {
   return m_wait_ms;
 }
 
-store::SqliteEventStore Context::open(store::Access access) {
+std::unique_ptr<store::Store> Context::open(store::Access access) {
   resolve();
-  return store::SqliteEventStore(m_db_path, access, m_wait_ms);
+  return store::open_store(m_db_path, access, std::chrono::milliseconds(m_wait_ms));
 }
 
 Error Context::with_closest_sku(const Error& error, const std::string& sku) {
   std::vector<std::string> skus;
   try {
     auto store = open(store::Access::read);
-    for (const auto& item : app::QueryService(store).list("")) {
+    for (const auto& item : app::QueryService(*store).list("")) {
       skus.push_back(item.sku);
     }
   } catch (const Error&) {

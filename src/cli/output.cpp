@@ -10,6 +10,10 @@
 #include "inv/util/json_writer.hpp"
 #include "inv/util/text.hpp"
 
+#ifndef INV_VERSION
+#define INV_VERSION "0.0.0"
+#endif
+
 namespace inv::cli {
 namespace {
 
@@ -427,7 +431,7 @@ void print_stats(const Output& out, const store::Stats& stats, const std::string
                       "first_event_at  {}\n"
                       "last_event_at   {}\n"
                       "head            {}:{}\n",
-                      path, stats.schema_version, stats.file_bytes, stats.events, stats.items,
+                      path, stats.schema_version, stats.storage_bytes, stats.events, stats.items,
                       stats.snapshots, time_or_none(stats.first_recorded_at),
                       time_or_none(stats.head.recorded_at), stats.head.position, stats.head.hash));
     return;
@@ -440,7 +444,7 @@ void print_stats(const Output& out, const store::Stats& stats, const std::string
   json += ",\"schema_version\":";
   append_json_int(json, stats.schema_version);
   json += ",\"file_bytes\":";
-  append_json_int(json, stats.file_bytes);
+  append_json_int(json, stats.storage_bytes);
   json += ",\"events\":";
   append_json_int(json, stats.events);
   json += ",\"items\":";
@@ -474,7 +478,8 @@ void print_init(const Output& out, const std::string& path, bool created) {
   write(out, json);
 }
 
-void print_verify_report(const Output& out, const app::VerifyReport& report) {
+void print_verify_report(const Output& out, const app::VerifyReport& report,
+                         std::string_view database) {
   if (out.quiet) {
     return;
   }
@@ -490,9 +495,9 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
                          use_color(out.color, out.stream) ? "\033[1;31mFAILED\033[0m" : "FAILED",
                          counted(report.problems_total, "problem"), counted(report.events, "event"),
                          report.head.position, report.head.hash);
-      TextTable table({"POSITION", "KIND", "MESSAGE"}, {true, false, false});
+      TextTable table({"POSITION", "SKU", "KIND", "MESSAGE"}, {true, false, false, false});
       for (const auto& problem : report.problems) {
-        table.add({std::to_string(problem.position), problem.kind, problem.message});
+        table.add({std::to_string(problem.position), problem.sku, problem.kind, problem.message});
       }
       write(out, text);
       table.flush(out);
@@ -514,11 +519,23 @@ void print_verify_report(const Output& out, const app::VerifyReport& report) {
   append_json_int(json, report.items);
   json += ",\"head\":";
   append_head_json(json, report.head);
+  json += ",\"database\":";
+  append_json_string(json, database);
+  json += ",\"inv_version\":";
+  append_json_string(json, INV_VERSION);
+  json += ",\"checked_at\":";
+  append_json_string(json, report.checked_at);
   json += ",\"problems\":[";
   for (std::size_t i = 0; i < report.problems.size(); ++i) {
     const auto& problem = report.problems[i];
     json += i == 0 ? "{\"position\":" : ",{\"position\":";
     append_json_int(json, problem.position);
+    json += ",\"sku\":";
+    if (problem.sku.empty()) {
+      json += "null";
+    } else {
+      append_json_string(json, problem.sku);
+    }
     json += ",\"kind\":";
     append_json_string(json, problem.kind);
     json += ",\"message\":";
@@ -549,14 +566,18 @@ void print_import(const Output& out, const app::ImportResult& result, bool dry_r
     return;
   }
   if (out.format == Format::text) {
-    write(out,
-          fmt::format("{}{}; head is {}:{}\n",
-                      dry_run ? "dry run, nothing written: would import " : "imported ",
-                      counted(result.events, "event"), result.head.position, result.head.hash));
+    write(out, fmt::format("{}{}{}; head is {}:{}\n",
+                           dry_run ? "dry run, nothing written: would import " : "imported ",
+                           counted(result.events, "event"),
+                           result.skipped > 0 ? fmt::format(" ({} already here)", result.skipped)
+                                              : std::string(),
+                           result.head.position, result.head.hash));
     return;
   }
   std::string json = "{\"imported\":";
   append_json_int(json, result.events);
+  json += ",\"skipped\":";
+  append_json_int(json, result.skipped);
   json += ",\"head\":";
   append_head_json(json, result.head);
   json += ",\"dry_run\":";

@@ -208,6 +208,21 @@ bool is_outcome_of(const Command& command, const Event& event) {
                     command);
 }
 
+bool is_command_of(std::string_view command_name, const Event& event) {
+  return std::visit(
+      Overloaded{
+          // A count creates the item when it is absent.
+          [&](const ItemCreated&) { return command_name == "create" || command_name == "set-soh"; },
+          [&](const OnHandSet&) { return command_name == "set-soh"; },
+          [&](const StockAdjusted&) { return command_name == "adjust"; },
+          [&](const AvailableSet&) { return command_name == "set-available"; },
+          [&](const StockReserved&) { return command_name == "reserve"; },
+          [&](const ReservationReleased&) { return command_name == "release"; },
+          [&](const ReservationCompleted&) { return command_name == "complete"; },
+      },
+      event);
+}
+
 bool invariant_holds(const Item& item) {
   std::int64_t committed = 0;
   return item.reserved >= 0 && item.available >= 0 &&

@@ -117,28 +117,28 @@ std::string chain_hash(std::string_view prev_hash, std::string_view canonical) {
 std::optional<domain::Event> event_from_columns(std::string_view type, std::int64_t qty,
                                                 std::int64_t on_hand, std::int64_t available,
                                                 std::int64_t previous) {
-  if (type == "StockReserved") {
-    return domain::StockReserved{qty};
-  }
-  if (type == "ReservationReleased") {
-    return domain::ReservationReleased{qty};
-  }
-  if (type == "ReservationCompleted") {
-    return domain::ReservationCompleted{qty};
-  }
-  if (type == "ItemCreated") {
-    return domain::ItemCreated{on_hand, available};
-  }
-  if (type == "OnHandSet") {
-    return domain::OnHandSet{on_hand, previous, available};
-  }
-  if (type == "StockAdjusted") {
-    return domain::StockAdjusted{qty, on_hand, available};
-  }
-  if (type == "AvailableSet") {
-    return domain::AvailableSet{available, previous};
-  }
-  return std::nullopt;
+  auto make = Overloaded{
+      [&](std::type_identity<domain::ItemCreated>) {
+        return domain::ItemCreated{on_hand, available};
+      },
+      [&](std::type_identity<domain::OnHandSet>) {
+        return domain::OnHandSet{on_hand, previous, available};
+      },
+      [&](std::type_identity<domain::StockAdjusted>) {
+        return domain::StockAdjusted{qty, on_hand, available};
+      },
+      [&](std::type_identity<domain::AvailableSet>) {
+        return domain::AvailableSet{available, previous};
+      },
+      [&](std::type_identity<domain::StockReserved>) { return domain::StockReserved{qty}; },
+      [&](std::type_identity<domain::ReservationReleased>) {
+        return domain::ReservationReleased{qty};
+      },
+      [&](std::type_identity<domain::ReservationCompleted>) {
+        return domain::ReservationCompleted{qty};
+      },
+  };
+  return domain::make_event(type, make);
 }
 
 EventColumns event_columns(const domain::Event& event) {

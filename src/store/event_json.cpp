@@ -9,6 +9,7 @@
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
+#include "inv/util/overloaded.hpp"
 #include "inv/util/time.hpp"
 
 namespace inv::store {
@@ -82,34 +83,39 @@ domain::Event parse_data(const std::string& type, const json& data) {
   if (!data.is_object()) {
     throw invalid("\"data\" must be an object");
   }
-  if (type == "ItemCreated") {
-    expect_keys(data, {"on_hand", "available"}, "data");
-    return domain::ItemCreated{integer(data, "on_hand"), integer(data, "available")};
-  }
-  if (type == "OnHandSet") {
-    expect_keys(data, {"on_hand", "previous", "available"}, "data");
-    return domain::OnHandSet{integer(data, "on_hand"), integer(data, "previous"),
-                             integer(data, "available")};
-  }
-  if (type == "StockAdjusted") {
-    expect_keys(data, {"delta", "on_hand", "available"}, "data");
-    return domain::StockAdjusted{integer(data, "delta"), integer(data, "on_hand"),
+  const auto qty = [&] {
+    expect_keys(data, {"qty"}, "data");
+    return integer(data, "qty");
+  };
+  auto make = util::Overloaded{
+      [&](std::type_identity<domain::ItemCreated>) {
+        expect_keys(data, {"on_hand", "available"}, "data");
+        return domain::ItemCreated{integer(data, "on_hand"), integer(data, "available")};
+      },
+      [&](std::type_identity<domain::OnHandSet>) {
+        expect_keys(data, {"on_hand", "previous", "available"}, "data");
+        return domain::OnHandSet{integer(data, "on_hand"), integer(data, "previous"),
                                  integer(data, "available")};
-  }
-  if (type == "AvailableSet") {
-    expect_keys(data, {"available", "previous"}, "data");
-    return domain::AvailableSet{integer(data, "available"), integer(data, "previous")};
-  }
-  expect_keys(data, {"qty"}, "data");
-  const std::int64_t qty = integer(data, "qty");
-  if (type == "StockReserved") {
-    return domain::StockReserved{qty};
-  }
-  if (type == "ReservationReleased") {
-    return domain::ReservationReleased{qty};
-  }
-  if (type == "ReservationCompleted") {
-    return domain::ReservationCompleted{qty};
+      },
+      [&](std::type_identity<domain::StockAdjusted>) {
+        expect_keys(data, {"delta", "on_hand", "available"}, "data");
+        return domain::StockAdjusted{integer(data, "delta"), integer(data, "on_hand"),
+                                     integer(data, "available")};
+      },
+      [&](std::type_identity<domain::AvailableSet>) {
+        expect_keys(data, {"available", "previous"}, "data");
+        return domain::AvailableSet{integer(data, "available"), integer(data, "previous")};
+      },
+      [&](std::type_identity<domain::StockReserved>) { return domain::StockReserved{qty()}; },
+      [&](std::type_identity<domain::ReservationReleased>) {
+        return domain::ReservationReleased{qty()};
+      },
+      [&](std::type_identity<domain::ReservationCompleted>) {
+        return domain::ReservationCompleted{qty()};
+      },
+  };
+  if (auto event = domain::make_event(type, make)) {
+    return *event;
   }
   throw invalid("unknown event type '" + type + "'");
 }

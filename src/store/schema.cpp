@@ -68,6 +68,28 @@ CREATE TABLE snapshots (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: the committed head, kept apart from the events so that a truncated log is told from
+// a short one, and a seal on each read model row, so that a write finds a hand-edited row with
+// one look-up (SPEC §11). Rows migrated from version 1 have an empty seal until rebuilt or
+// written.
+constexpr const char* k_schema_v2 = R"sql(
+CREATE TABLE head (
+  id          INTEGER PRIMARY KEY CHECK (id = 1),
+  position    INTEGER NOT NULL,
+  hash        TEXT    NOT NULL,
+  recorded_at TEXT    NOT NULL
+);
+INSERT INTO head (id, position, hash, recorded_at)
+  SELECT 1, coalesce(max(position), 0), '', '' FROM events;
+UPDATE head SET hash = coalesce((SELECT hash FROM events ORDER BY position DESC LIMIT 1),
+                                '0000000000000000000000000000000000000000000000000000000000000000'),
+                recorded_at = coalesce((SELECT recorded_at FROM events ORDER BY position DESC
+                                        LIMIT 1), '');
+)sql";
+
+constexpr const char* k_items_seal_v2 =
+    "ALTER TABLE items ADD COLUMN seal TEXT NOT NULL DEFAULT ''";
+
 Error foreign(const std::string& path, const std::string& why) {
   return Error(ExitCode::integrity, "not_an_inv_database",
                "'" + path + "' is not an inv database (" + why + ")");
@@ -104,13 +126,19 @@ void create_or_migrate(Database& db, const std::string& path) {
       return;
     case FileState::empty:
       db.execute(k_schema_v1);
+      db.execute(k_items_seal_v2);
+      db.execute(k_schema_v2);
       db.execute(("PRAGMA application_id = " + std::to_string(k_application_id)).c_str());
       db.execute(("PRAGMA user_version = " + std::to_string(k_schema_version)).c_str());
       return;
     case FileState::needs_migration:
-      // Schema 1 is the first; later versions add their steps here, one per version.
-      throw Error(ExitCode::failure, "internal",
-                  "no migration to schema version " + std::to_string(k_schema_version));
+      // One step per version, in order.
+      if (db.pragma_int("user_version") == 1) {
+        db.execute(k_items_seal_v2);
+        db.execute(k_schema_v2);
+        db.execute("PRAGMA user_version = 2");
+      }
+      return;
   }
 }
 

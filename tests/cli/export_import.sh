@@ -149,13 +149,19 @@ sed -n '3,5p' src.ndjson | inv --db inc2.db import - >/dev/null || fail "import 
 inv export --since 5 | inv --db inc2.db import - >/dev/null || fail "import - of events 6-9 failed"
 expect_copy inc2.db "three steps through stdin"
 
-# ---- not a continuation: exit 5, nothing appended ------------------------------------------------
-# The same export again, or its tail again.
-expect_error 5 --db copy.db import tail.ndjson
-expect_nothing_appended copy.db 10 "$(inv --db copy.db head --json)" "the tail into a copy that has it"
+# ---- a sync (SPEC §11, changes v1): the same export again, or its tail again, appends nothing -----
+copy_head=$(inv --db copy.db head --json)
+run --db copy.db import tail.ndjson
+expect_rc 0
+expect_contains "$out" "imported 0 events" "import of a tail the copy has"
+expect_nothing_appended copy.db 10 "$copy_head" "the tail into a copy that has it"
 inc_head=$(inv --db inc.db head --json)
-expect_error 5 --db inc.db import src.ndjson
+run --db inc.db import src.ndjson --json
+expect_rc 0
+expect_eq "$(json_get "$out" '$.imported') $(json_get "$out" '$.skipped')" "0 9" "imported and skipped of a full export into a copy that has it"
 expect_nothing_appended inc.db 9 "$inc_head" "a full export into a copy that has it"
+
+# ---- not a continuation: exit 5, nothing appended ------------------------------------------------
 # A tail into an empty database, or one that lacks events before it.
 expect_error 5 --db empty2.db import tail.ndjson
 expect_nothing_appended empty2.db 0 "" "a tail into a missing database"

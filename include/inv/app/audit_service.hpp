@@ -8,23 +8,18 @@
 #include <string>
 #include <vector>
 
+#include "inv/app/event_log.hpp"
 #include "inv/store/event_store.hpp"
 
 namespace inv::app {
-
-struct Problem {
-  std::int64_t position =
-      0;                // 0 when the problem is not at one event (e.g. an extra read model row)
-  std::string kind;     // stable snake_case, e.g. "hash_mismatch"
-  std::string message;  // expected vs actual
-};
 
 struct VerifyReport {
   bool ok() const { return problems.empty(); }
   std::int64_t events = 0;
   std::int64_t items = 0;
   store::Head head;
-  std::vector<Problem> problems;    // the first k_max_problems, in the order found
+  std::string checked_at;           // when the check started (RFC 3339, UTC)
+  std::vector<Problem> problems;    // the first k_max_problems found, in position order
   std::int64_t problems_total = 0;  // all of them, including those not kept
 };
 
@@ -43,7 +38,8 @@ struct RebuildResult {
 };
 
 struct ImportResult {
-  std::int64_t events = 0;
+  std::int64_t events = 0;   // appended
+  std::int64_t skipped = 0;  // already in this log (the overlap)
   store::Head head;
 };
 
@@ -51,28 +47,34 @@ class AuditService {
  public:
   static constexpr std::size_t k_max_problems = 10000;
 
-  explicit AuditService(store::EventStore& store) : m_store(store) {}
+  explicit AuditService(store::Store& store) : m_store(store) {}
 
   // Replays the whole log in one read transaction and checks: gap-free positions, per-item
   // versions, the hash chain, that data agrees with the typed columns, that every event folds
-  // (creation first, invariant after each event), and that the read model and snapshots equal the
-  // replay. With `expected`, the head must be exactly that (catches a truncated tail).
-  VerifyReport verify(const std::optional<ExpectedHead>& expected, const Progress& progress);
+  // (creation first, invariant after each event), that the log ends at the head inv committed,
+  // and that every cache equals the replay: read model rows and their seals, snapshots, the
+  // idempotency index. With `expected`, the head must be exactly that; with `extends`, the event
+  // at that position must have that hash (the log still holds a head pinned earlier).
+  VerifyReport verify(const std::optional<ExpectedHead>& expected,
+                      const std::optional<ExpectedHead>& extends, const Progress& progress);
 
-  // Recreates the read model and the snapshots from the log alone, in one write transaction.
+  // Recreates the read model, the snapshots and the idempotency index from the log alone, in one
+  // write transaction, after replaying it with every check of verify. Throws inv::Error
+  // (integrity, "damaged_log") and changes nothing if the log itself has a problem.
   RebuildResult rebuild(const Progress& progress);
 
-  // Loads an `export` stream (NDJSON events) into this log, in one write transaction: into an
-  // empty database, or as an exact continuation (first position = head + 1, its prev_hash = the
-  // head's hash). Everything is checked before the commit. Throws inv::Error: usage (a line that
-  // is not an event, naming `source:line`), integrity (the file's chain, versions or folds are
-  // broken), conflict (a valid export that does not continue this log).
-  // With `dry_run`, everything is checked and nothing is committed.
+  // Syncs an `export` stream (NDJSON events) into this log, in one write transaction: where the
+  // file overlaps this log its events must be this log's (same positions and hashes) and are
+  // skipped; the events after this head are appended, and must continue it. Everything is
+  // checked before the commit. Throws inv::Error: usage (a line that is not an event, naming
+  // `source:line`), integrity (the file's chain, versions or folds are broken), conflict
+  // (`import_diverged`: the overlap differs; `import_not_continuation`: the file starts after
+  // this head). With `dry_run`, everything is checked and nothing is committed.
   ImportResult import_events(std::istream& input, const std::string& source,
                              const Progress& progress, bool dry_run = false);
 
  private:
-  store::EventStore& m_store;
+  store::Store& m_store;
 };
 
 }  // namespace inv::app

@@ -53,7 +53,7 @@ using LineOutcome = std::function<void(const BatchLine& line, const WriteResult&
 
 class CommandService {
  public:
-  explicit CommandService(store::EventStore& store) : m_store(store) {}
+  explicit CommandService(store::Store& store) : m_store(store) {}
 
   // Runs `command` in one transaction. Checks, in order (SPEC §7): the idempotency key (a command
   // already committed with it is reported again with duplicate = true, and nothing is appended;
@@ -69,7 +69,7 @@ class CommandService {
   BatchResult apply(BatchReader& reader, const BatchOptions& options, const LineOutcome& outcome);
 
  private:
-  store::EventStore& m_store;
+  store::Store& m_store;
 };
 
 }  // namespace inv::app

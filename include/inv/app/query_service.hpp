@@ -12,7 +12,7 @@ namespace inv::app {
 
 class QueryService {
  public:
-  explicit QueryService(store::EventStore& store) : m_store(store) {}
+  explicit QueryService(store::Store& store) : m_store(store) {}
 
   // The current state of `sku`. Throws inv::Error (not_found) for an unknown SKU.
   domain::Item show(std::string_view sku);
@@ -36,11 +36,12 @@ class QueryService {
   void history(const store::HistoryFilter& filter,
                const std::function<void(const store::RecordedEvent&)>& visit);
 
-  store::Head head() { return m_store.head(); }
-  store::Stats stats() { return m_store.stats(); }
+  // The last event's position and hash (SPEC §4; 0 and 64 zeros for an empty log).
+  store::Head head();
+  store::Stats stats();
 
  private:
-  store::EventStore& m_store;
+  store::Store& m_store;
 };
 
 }  // namespace inv::app

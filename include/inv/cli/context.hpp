@@ -4,13 +4,14 @@
 // the tests of output do not pay for its headers.
 
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "inv/cli/output.hpp"
 #include "inv/error.hpp"
-#include "inv/store/sqlite_event_store.hpp"
+#include "inv/store/event_store.hpp"
 
 namespace inv::cli {
 
@@ -36,7 +37,8 @@ class Context {
   const std::string& db_path();
   int wait_ms();
 
-  store::SqliteEventStore open(store::Access access);
+  // The store --db (else INV_DB, else ./inventory.db) names, as open_store() opens it.
+  std::unique_ptr<store::Store> open(store::Access access);
 
   // Output formats other than text and json are for listings only: throws inv::Error (usage)
   // unless the asked-for format is text, json or one of `allowed`.

@@ -44,7 +44,9 @@ void print_head(const Output& out, const store::Head& head);
 void print_stats(const Output& out, const store::Stats& stats, const std::string& path);
 void print_init(const Output& out, const std::string& path, bool created);
 
-void print_verify_report(const Output& out, const app::VerifyReport& report);
+// `database` is where the report comes from (--db), as given.
+void print_verify_report(const Output& out, const app::VerifyReport& report,
+                         std::string_view database);
 void print_rebuild(const Output& out, const app::RebuildResult& result);
 void print_import(const Output& out, const app::ImportResult& result, bool dry_run);
 

@@ -22,6 +22,9 @@ Item evolve(Item item, const Event& event);
 // command with the same quantities. Used to recognise a retried command by its idempotency key.
 bool is_outcome_of(const Command& command, const Event& event);
 
+// True if the command named `command_name` ("reserve", …) appends events of `event`'s type.
+bool is_command_of(std::string_view command_name, const Event& event);
+
 // True if the item's invariant holds: 0 <= reserved, 0 <= available, reserved + available <=
 // on_hand.
 bool invariant_holds(const Item& item);

@@ -2,9 +2,13 @@
 // The seven stored event types of SPEC §2. Events are facts in the past tense and record outcomes
 // (the new on_hand, the new available), so that replay folds them without re-running any rule.
 
+#include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string_view>
+#include <type_traits>
+#include <utility>
 #include <variant>
 
 namespace inv::domain {
@@ -55,7 +59,25 @@ inline constexpr std::string_view k_event_type_names[] = {
     "ItemCreated",   "OnHandSet",           "StockAdjusted",       "AvailableSet",
     "StockReserved", "ReservationReleased", "ReservationCompleted"};
 
+static_assert(std::size(k_event_type_names) == std::variant_size_v<Event>);
+
 // True if `name` is one of the seven stored type names.
 bool is_event_type(std::string_view name);
+
+// The event of stored type `name`, made by `make(std::type_identity<T>{})` for that alternative
+// T of Event; nullopt if `name` is no type. `make` must take every alternative, so a new event
+// type does not compile until each reader of stored events (the column and JSON codecs) reads it.
+template <class Make, std::size_t I = 0>
+std::optional<Event> make_event(std::string_view name, Make& make) {
+  if constexpr (I == std::variant_size_v<Event>) {
+    return std::nullopt;
+  } else {
+    if (name == k_event_type_names[I]) {
+      return Event(std::in_place_index<I>,
+                   make(std::type_identity<std::variant_alternative_t<I, Event>>{}));
+    }
+    return make_event<Make, I + 1>(name, make);
+  }
+}
 
 }  // namespace inv::domain

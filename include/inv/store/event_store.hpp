@@ -1,22 +1,32 @@
 #pragma once
-// The event store interface. The SQLite store implements it today; a PostgreSQL store can join
-// it without touching the domain, the application layer or the CLI.
+// The store interface: the primitives a backend offers, and nothing of the log's rules.
 //
-// The log is one table of events with a global, gap-free `position` (commit order) and a
-// per-item, gap-free `version`. Writers serialize on one write lock (a WriteSession): load the
-// item, decide, append at version + 1 and position head + 1, update the read model, commit.
-// Each event is chained to the previous one by SHA-256 (SPEC §2), so edits are detectable.
+// A store keeps four things: the events (one per position, global and gap-free; one per
+// (sku, version)), the committed head (the position, hash and time of the last event that inv
+// committed, kept apart from the events so that a truncated log can be told from a short one),
+// and caches: the read model (an item's current state, with an opaque seal), snapshots and the
+// idempotency index. It stores and returns them exactly; it never chains hashes, assigns
+// positions, folds events or decides whether anything is valid. Those rules live once, above
+// every store, in app::EventLog. A session is one transaction; a write session holds the
+// store's one write lock from start to commit (SQLite: BEGIN IMMEDIATE; PostgreSQL: the head row
+// locked FOR UPDATE), so writers are serialized and positions are handed out in commit order.
+//
+// Times: `recorded_at` of an event crosses as the exact text that was recorded (it is part of
+// what the hash covers, SPEC §2); every time a store is asked about is a util::Timestamp.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "inv/domain/events.hpp"
 #include "inv/domain/item.hpp"
+#include "inv/util/time.hpp"
 
 namespace inv::store {
 
@@ -46,10 +56,12 @@ struct RecordedEvent {
   std::string_view type() const { return domain::type_name(event); }
 };
 
+// The last event of a log: its position and hash (what `inv head` prints), and its time.
 struct Head {
   std::int64_t position = 0;
   std::string hash = k_genesis_hash;
-  std::string recorded_at;  // empty for an empty log
+  std::string recorded_at;  // as recorded; empty for an empty log
+  friend bool operator==(const Head&, const Head&) = default;
 };
 
 struct HistoryFilter {
@@ -66,7 +78,7 @@ struct Stats {
   Head head;
   std::string first_recorded_at;  // empty for an empty log
   std::int64_t schema_version = 0;
-  std::int64_t file_bytes = 0;
+  std::int64_t storage_bytes = 0;  // what the store occupies (0 if the store cannot tell)
 };
 
 // A stored event row exactly as it is, parsed and checked for nothing: what verify looks at.
@@ -92,93 +104,117 @@ struct Snapshot {
   friend bool operator==(const Snapshot&, const Snapshot&) = default;
 };
 
-// One consistent view of the database (a read transaction).
-class ReadSession {
- public:
-  virtual ~ReadSession() = default;
-
-  // Calls `visit` for every stored event row after `after_position`, in position order.
-  virtual void scan_log(std::int64_t after_position,
-                        const std::function<void(const StoredEventView&)>& visit) = 0;
-  // Every row of the read model, in SKU order.
-  virtual std::vector<domain::Item> read_model() = 0;
-  // Every stored snapshot, in (SKU, version) order.
-  virtual std::vector<Snapshot> snapshots() = 0;
-  virtual Head head() = 0;
+// A read model row: the item's current state and the seal the log gave it (empty if none).
+struct CachedItem {
+  domain::Item item;
+  std::string seal;
 };
 
-// One write transaction, holding the write lock from start to commit. Destroying it without
-// commit() rolls everything back.
-class WriteSession : public ReadSession {
+// The last event of one item.
+struct ItemTip {
+  std::int64_t version = 0;
+  std::int64_t position = 0;
+  std::string hash;
+};
+
+// One row of the idempotency index: the command an idempotency key was first used with.
+struct CommandKey {
+  std::string key;
+  std::string command;
+};
+
+enum class Access {
+  read,     // queries: the store must exist and is never created or changed
+  write,    // write commands: the store is created (with its schema) if missing
+  dry_run,  // writes that roll back: an existing store, or an empty one that leaves no trace
+};
+
+// One transaction on one store: primitives only.
+class Session {
  public:
-  // The current state of `sku` from the read model (version 0 if the item does not exist).
-  virtual domain::Item load(std::string_view sku) = 0;
+  virtual ~Session() = default;
 
-  // Appends `events` to `item`'s stream at item.version + 1…, chains their hashes, stamps them
-  // with the time and `metadata`, and updates the read model and snapshots. Returns them as
-  // stored. Throws inv::Error (conflict) if the version was taken, (storage) on I/O failure.
-  virtual std::vector<RecordedEvent> append(const domain::Item& item,
-                                            const std::vector<domain::Event>& events,
-                                            const EventMetadata& metadata) = 0;
-
-  // Appends an event that was recorded elsewhere (import), with its own time, metadata and
-  // hashes, at the next position. The caller has checked that it continues this log.
-  virtual void append_recorded(const RecordedEvent& event, const domain::Item& item_after) = 0;
-
-  // The events of the command that was committed with idempotency key `key` (empty if none).
-  virtual std::vector<RecordedEvent> find_by_idempotency_key(std::string_view key) = 0;
-
-  // The state of `sku` right after its event at `version`, from the nearest snapshot.
-  virtual std::optional<domain::Item> item_at_version(std::string_view sku,
-                                                      std::int64_t version) = 0;
-
-  // Records that idempotency key `key` was used with the command named `command`, and looks that
-  // up (nullopt if unknown, e.g. for keys that arrived by import).
-  virtual void remember_command(std::string_view key, std::string_view command) = 0;
+  // ---- reads -----------------------------------------------------------------------------------
+  // The head inv last committed (position 0 and the genesis hash for an empty log), or nullopt
+  // if the store has lost that record.
+  virtual std::optional<Head> committed_head() = 0;
+  // The event with the highest position actually stored (nullopt if there is none).
+  virtual std::optional<RecordedEvent> last_event() = 0;
+  // The event at `position` (nullopt if there is none).
+  virtual std::optional<RecordedEvent> event_at(std::int64_t position) = 0;
+  // The read model row of `sku` (nullopt if there is none).
+  virtual std::optional<CachedItem> item(std::string_view sku) = 0;
+  // The stored event of `sku` with the highest version (nullopt if there is none).
+  virtual std::optional<ItemTip> item_tip(std::string_view sku) = 0;
+  // The snapshot of `sku` with the highest version <= `version` (nullopt if there is none).
+  virtual std::optional<Snapshot> snapshot_at_or_before(std::string_view sku,
+                                                        std::int64_t version) = 0;
+  // Visits the stored rows of `sku` with after_version < version <= up_to_version, in version
+  // order, streaming (views valid during the visit only).
+  virtual void item_events(std::string_view sku, std::int64_t after_version,
+                           std::int64_t up_to_version,
+                           const std::function<void(const StoredEventView&)>& visit) = 0;
+  // The time of `sku`'s event at `version` (nullopt if there is none, or it is not a time).
+  virtual std::optional<util::Timestamp> recorded_at(std::string_view sku,
+                                                     std::int64_t version) = 0;
+  // Every event that carries idempotency key `key`, in position order.
+  virtual std::vector<RecordedEvent> events_with_key(std::string_view key) = 0;
+  // The idempotency index row of `key` (nullopt if none).
   virtual std::optional<std::string> command_for_key(std::string_view key) = 0;
 
-  // Replaces the read model and the snapshots with `items` and `snapshots` (rebuild).
-  virtual void replace_read_models(const std::vector<domain::Item>& items,
-                                   const std::vector<Snapshot>& snapshots) = 0;
+  // Visits every stored event row after `after_position`, in position order, streaming.
+  virtual void scan(std::int64_t after_position,
+                    const std::function<void(const StoredEventView&)>& visit) = 0;
+  // Visits every read model row whose SKU starts with `prefix`, in byte order of SKU.
+  virtual void scan_items(std::string_view prefix,
+                          const std::function<void(const CachedItem&)>& visit) = 0;
+  // Visits every snapshot in (SKU, version) order.
+  virtual void scan_snapshots(const std::function<void(const Snapshot&)>& visit) = 0;
+  // Visits every idempotency index row in key order.
+  virtual void scan_command_keys(const std::function<void(const CommandKey&)>& visit) = 0;
+  // Visits the events matching `filter`, in position order.
+  virtual void history(const HistoryFilter& filter,
+                       const std::function<void(const RecordedEvent&)>& visit) = 0;
+  // Counts of rows and the store's size and schema (stats.head and events are the caller's).
+  virtual Stats counts() = 0;
 
-  // Makes everything appended durable (synchronous=FULL), then releases the lock.
+  // ---- writes (a write session only)
+  // ------------------------------------------------------------- Stores events as given. Throws
+  // inv::Error (conflict) if a position or (sku, version) is taken.
+  virtual void insert(std::span<const RecordedEvent> events) = 0;
+  // Inserts or replaces read model rows.
+  virtual void put_items(std::span<const CachedItem> items) = 0;
+  // Inserts or replaces snapshots.
+  virtual void put_snapshots(std::span<const Snapshot> snapshots) = 0;
+  // Records the command of an idempotency key (keeps the first if there is one).
+  virtual void put_command_key(const CommandKey& row) = 0;
+  // Removes the idempotency index row of `key`.
+  virtual void remove_command_key(std::string_view key) = 0;
+  // Records `head` as the committed head.
+  virtual void set_head(const Head& head) = 0;
+  // Empties the read model and the snapshots (rebuild).
+  virtual void clear_caches() = 0;
+  // Makes everything written durable, then ends the transaction (and releases the lock).
   virtual void commit() = 0;
 };
 
-class EventStore {
+class Store {
  public:
-  virtual ~EventStore() = default;
-
-  // Starts a write transaction: waits up to the busy timeout for the lock, else storage error.
-  virtual std::unique_ptr<WriteSession> begin_write() = 0;
-
-  // Starts a read transaction: a consistent view until it is destroyed.
-  virtual std::unique_ptr<ReadSession> begin_read() = 0;
-
-  // Current state of one item, or nullopt if it does not exist.
-  virtual std::optional<domain::Item> find_item(std::string_view sku) = 0;
-
-  // The state of `sku` right after its event at `version` (nullopt if it has no such version),
-  // folded from the nearest earlier snapshot.
-  virtual std::optional<domain::Item> item_at_version(std::string_view sku,
-                                                      std::int64_t version) = 0;
-
-  // The state of `sku` after its last event recorded at or before `time` (RFC 3339, UTC,
-  // microseconds), or nullopt if it did not exist yet. Folds from the nearest earlier snapshot.
-  virtual std::optional<domain::Item> item_as_of(std::string_view sku, std::string_view time) = 0;
-
-  // The state of every item that existed at `time`, whose SKU starts with `prefix`, in SKU order.
-  virtual std::vector<domain::Item> list_as_of(std::string_view time, std::string_view prefix) = 0;
-
-  // Current state of every item whose SKU starts with `prefix`, in byte order of SKU.
-  virtual std::vector<domain::Item> list_items(std::string_view prefix) = 0;
-
-  // Calls `visit` for each event matching `filter`, in position order.
-  virtual void history(const HistoryFilter& filter,
-                       const std::function<void(const RecordedEvent&)>& visit) = 0;
-
-  virtual Head head() = 0;
-  virtual Stats stats() = 0;
+  virtual ~Store() = default;
+  enum class Mode { read, write };
+  // Starts a transaction: a consistent view until it ends. A write session waits up to the
+  // store's wait for the write lock, else throws inv::Error (storage, "database_locked").
+  virtual std::unique_ptr<Session> begin(Mode mode) = 0;
 };
+
+// The composition root: opens the store that `location` names (`--db`: a file path; a
+// `postgresql://` or `postgres://` URI is refused as not supported yet, exit 2). `wait` bounds
+// the wait for a lock. Throws inv::Error: not_found (a read of a missing store), integrity (not an
+// inv database, newer schema), storage (cannot open, locked, read-only).
+std::unique_ptr<Store> open_store(std::string_view location, Access access,
+                                  std::chrono::milliseconds wait);
+
+// Creates the store at `location` if needed (`inv init`). Returns true if it was created.
+bool initialize_store(std::string_view location, std::chrono::milliseconds wait);
 
 }  // namespace inv::store

@@ -11,11 +11,7 @@
 namespace inv::store {
 
 inline constexpr std::int64_t k_application_id = 1229870641;  // ASCII "INV1"
-inline constexpr std::int64_t k_schema_version = 1;
-
-// Every item's state is also stored as a snapshot each time its version reaches a multiple of
-// this, so point-in-time reads replay at most this many events.
-inline constexpr std::int64_t k_snapshot_interval = 1000;
+inline constexpr std::int64_t k_schema_version = 2;
 
 enum class FileState { empty, current, needs_migration };
 

@@ -1,6 +1,6 @@
 #pragma once
-// The event store on one SQLite file (WAL, synchronous=FULL). See event_store.hpp for the
-// contract; schema.hpp for the tables.
+// The store on one SQLite file (WAL, synchronous=FULL). See event_store.hpp for the primitives;
+// schema.hpp for the tables.
 
 #include <filesystem>
 #include <memory>
@@ -10,37 +10,30 @@
 
 namespace inv::store {
 
-enum class Access {
-  read,     // queries: the file must exist and is never created or changed
-  write,    // write commands: the file is created (with its schema) if missing
-  dry_run,  // writes that roll back: an existing file, or an empty in-memory log if missing
-};
-
-class SqliteEventStore final : public EventStore {
+class SqliteStore final : public Store {
  public:
   // Opens the database at `path`. `wait_ms` is how long to wait for another process's lock.
+  // A write to a missing file builds the new database under a temporary name beside it and
+  // moves it into place at the first commit, so a command that fails leaves no file behind.
   // Throws inv::Error: not_found (read of a missing file), integrity (not an inv database,
   // newer schema), storage (cannot open, locked, read-only).
-  SqliteEventStore(const std::filesystem::path& path, Access access, int wait_ms);
+  SqliteStore(const std::filesystem::path& path, Access access, int wait_ms);
+  ~SqliteStore() override;
 
-  std::unique_ptr<WriteSession> begin_write() override;
-  std::unique_ptr<ReadSession> begin_read() override;
-  std::optional<domain::Item> find_item(std::string_view sku) override;
-  std::optional<domain::Item> item_at_version(std::string_view sku, std::int64_t version) override;
-  std::optional<domain::Item> item_as_of(std::string_view sku, std::string_view time) override;
-  std::vector<domain::Item> list_as_of(std::string_view time, std::string_view prefix) override;
-  std::vector<domain::Item> list_items(std::string_view prefix) override;
-  void history(const HistoryFilter& filter,
-               const std::function<void(const RecordedEvent&)>& visit) override;
-  Head head() override;
-  Stats stats() override;
+  std::unique_ptr<Session> begin(Mode mode) override;
 
   Database& database() { return *m_db; }
 
+  // Called by a write session after its commit: a new database moves into place. Throws
+  // inv::Error (storage) if another process created the file meanwhile; nothing was written then.
+  void committed();
+
  private:
-  std::filesystem::path m_path;
+  std::filesystem::path m_path;   // the file that is open
+  std::filesystem::path m_final;  // where a new database goes at its first commit (or empty)
   std::unique_ptr<Database> m_db;
   bool m_initialized = true;  // false: an empty file opened for reading; every query is empty
+  bool m_legacy = false;      // a file of schema 1 opened for reading
 };
 
 // Creates the database at `path` if needed (`inv init`). Returns true if it was created.

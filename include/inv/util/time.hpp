@@ -2,12 +2,19 @@
 // Timestamps. Events record `recorded_at` as UTC RFC 3339 with microseconds
 // ("2026-11-28T06:15:14.123456Z"); that fixed width makes byte order equal time order.
 
+#include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace inv::util {
+
+// An instant, in microseconds since the Unix epoch (UTC).
+struct Timestamp {
+  std::int64_t micros = 0;
+  friend auto operator<=>(const Timestamp&, const Timestamp&) = default;
+};
 
 // Microseconds since the Unix epoch, now (wall clock).
 std::int64_t now_micros();

@@ -11,6 +11,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../store_support.hpp"
 #include "../support.hpp"
 #include "inv/error.hpp"
 #include "inv/store/sqlite_event_store.hpp"
@@ -32,7 +33,7 @@ using domain::ReserveStock;
 using domain::SetAvailable;
 using domain::SetOnHand;
 using store::Access;
-using store::SqliteEventStore;
+using store::SqliteStore;
 using ::testing::ElementsAre;
 
 WriteOptions options(std::optional<std::int64_t> expect_version = std::nullopt,
@@ -58,7 +59,7 @@ class CommandServiceTest : public ::testing::Test {
   }
 
   std::filesystem::path db_path() const { return *m_dir / "inventory.db"; }
-  SqliteEventStore& store() { return *m_store; }
+  SqliteStore& store() { return *m_store; }
   CommandService& service() { return *m_service; }
 
   WriteResult execute(const Command& command, const WriteOptions& write_options = options()) {
@@ -73,11 +74,11 @@ class CommandServiceTest : public ::testing::Test {
     return error_code_of([&] { execute(command, write_options); });
   }
 
-  std::int64_t head() { return store().head().position; }
+  std::int64_t head() { return test::head_of(store()).position; }
 
  private:
   std::optional<test::TempDir> m_dir;
-  std::optional<SqliteEventStore> m_store;
+  std::optional<SqliteStore> m_store;
   std::optional<CommandService> m_service;
 };
 
@@ -102,7 +103,7 @@ TEST_F(CommandServiceTest, ReturnsTheItemAfterTheCommandAndItsEvents) {
   EXPECT_EQ(reserved.item.available, 5);
   EXPECT_EQ(reserved.item.version, 2);
   EXPECT_EQ(reserved.item.updated_at, reserved.events[0].recorded_at);
-  EXPECT_EQ(store().find_item("A-1"), std::optional<Item>(reserved.item));
+  EXPECT_EQ(test::find_item(store(), "A-1"), std::optional<Item>(reserved.item));
 }
 
 TEST_F(CommandServiceTest, RecordsTheMetadata) {
@@ -128,8 +129,8 @@ TEST_F(CommandServiceTest, ARejectedCommandAppendsNothing) {
   EXPECT_EQ(exit_code(ReserveStock{"B-1", 1}), ExitCode::not_found);
   EXPECT_EQ(exit_code(CreateItem{"A-1", 1, std::nullopt}), ExitCode::conflict);
   EXPECT_EQ(head(), 1);
-  EXPECT_EQ(store().find_item("A-1")->version, 1);
-  EXPECT_EQ(store().find_item("B-1"), std::nullopt);
+  EXPECT_EQ(test::find_item(store(), "A-1")->version, 1);
+  EXPECT_EQ(test::find_item(store(), "B-1"), std::nullopt);
 }
 
 // ---- --expect-version ---------------------------------------------------------------------------
@@ -147,7 +148,7 @@ TEST_F(CommandServiceTest, ExpectVersionZeroOnAnExistingItemIsAConflict) {
   EXPECT_EQ(error_code(SetOnHand{"A-1", 5}, options(0)), "version_conflict");
   EXPECT_EQ(exit_code(ReserveStock{"A-1", 1}, options(0)), ExitCode::conflict);
   EXPECT_EQ(head(), 1);
-  EXPECT_EQ(store().find_item("A-1")->on_hand, 3);
+  EXPECT_EQ(test::find_item(store(), "A-1")->on_hand, 3);
 }
 
 TEST_F(CommandServiceTest, ExpectVersionAboveZeroOnAMissingItemIsAConflict) {
@@ -158,7 +159,7 @@ TEST_F(CommandServiceTest, ExpectVersionAboveZeroOnAMissingItemIsAConflict) {
   EXPECT_EQ(exit_code(SetOnHand{"A-1", 5}, options(1)), ExitCode::conflict);
   EXPECT_EQ(exit_code(CreateItem{"A-1", 5, std::nullopt}, options(1)), ExitCode::conflict);
   EXPECT_EQ(head(), 0);
-  EXPECT_EQ(store().find_item("A-1"), std::nullopt);
+  EXPECT_EQ(test::find_item(store(), "A-1"), std::nullopt);
 }
 
 TEST_F(CommandServiceTest, AStaleExpectVersionIsAConflict) {
@@ -225,7 +226,7 @@ TEST_F(CommandServiceTest, ARetryWithTheSameKeyAppendsNothingAndReportsTheOrigin
   EXPECT_EQ(again.item.reserved, 2);
   EXPECT_EQ(again.item.version, 2);
   EXPECT_EQ(head(), 2);
-  EXPECT_EQ(store().find_item("A-1")->reserved, 2);
+  EXPECT_EQ(test::find_item(store(), "A-1")->reserved, 2);
 }
 
 TEST_F(CommandServiceTest, ADuplicateWinsOverAStaleExpectVersion) {
@@ -263,7 +264,7 @@ TEST_F(CommandServiceTest, AKeyReusedForAnotherCommandIsAConflict) {
 
 TEST_F(CommandServiceTest, DryRunReportsTheOutcomeAndAppendsNothing) {
   execute(CreateItem{"A-1", 10, std::nullopt});
-  const std::string head_hash = store().head().hash;
+  const std::string head_hash = test::head_of(store()).hash;
   const WriteResult result = execute(ReserveStock{"A-1", 4}, options(std::nullopt, true));
   EXPECT_TRUE(result.dry_run);
   ASSERT_EQ(result.events.size(), 1u);
@@ -275,9 +276,9 @@ TEST_F(CommandServiceTest, DryRunReportsTheOutcomeAndAppendsNothing) {
   EXPECT_EQ(result.item.version, 2);
 
   EXPECT_EQ(head(), 1);
-  EXPECT_EQ(store().head().hash, head_hash);
-  EXPECT_EQ(store().find_item("A-1")->reserved, 0);
-  EXPECT_EQ(store().find_item("A-1")->version, 1);
+  EXPECT_EQ(test::head_of(store()).hash, head_hash);
+  EXPECT_EQ(test::find_item(store(), "A-1")->reserved, 0);
+  EXPECT_EQ(test::find_item(store(), "A-1")->version, 1);
   // The next real command takes the position the dry run showed.
   EXPECT_EQ(execute(ReserveStock{"A-1", 4}).events.at(0).position, 2);
 }
@@ -294,7 +295,7 @@ TEST(CommandServiceDryRun, NeverCreatesADatabase) {
   test::TempDir dir;
   const auto path = dir / "inventory.db";
   {
-    SqliteEventStore dry(path, Access::dry_run, 0);
+    SqliteStore dry(path, Access::dry_run, 0);
     CommandService service(dry);
     const WriteResult result = service.execute(SetOnHand{"A-1", 7}, options(0, true));
     EXPECT_TRUE(result.dry_run);
@@ -320,7 +321,7 @@ TEST(CommandServiceConcurrency, WritersOnOneFileNeverOversellNorLeaveGaps) {
   constexpr int k_threads = 4;
   constexpr int k_attempts = 20;
   {
-    SqliteEventStore store(path, Access::write, 5000);
+    SqliteStore store(path, Access::write, 5000);
     CommandService(store).execute(CreateItem{"A-1", k_available, std::nullopt}, options());
   }
   std::atomic<int> reserved{0};
@@ -330,7 +331,7 @@ TEST(CommandServiceConcurrency, WritersOnOneFileNeverOversellNorLeaveGaps) {
   for (int t = 0; t < k_threads; ++t) {
     threads.emplace_back([&] {
       try {
-        SqliteEventStore store(path, Access::write, 30'000);
+        SqliteStore store(path, Access::write, 30'000);
         CommandService service(store);
         for (int i = 0; i < k_attempts; ++i) {
           try {
@@ -352,14 +353,14 @@ TEST(CommandServiceConcurrency, WritersOnOneFileNeverOversellNorLeaveGaps) {
   EXPECT_EQ(reserved.load(), k_available);
   EXPECT_EQ(rejected.load(), k_threads * k_attempts - k_available);
 
-  SqliteEventStore store(path, Access::read, 5000);
-  const auto item = store.find_item("A-1");
+  SqliteStore store(path, Access::read, 5000);
+  const auto item = test::find_item(store, "A-1");
   ASSERT_TRUE(item.has_value());
   EXPECT_EQ(item->reserved, k_available);
   EXPECT_EQ(item->available, 0);
   EXPECT_EQ(item->version, k_available + 1);
   std::vector<std::int64_t> positions;
-  store.history({}, [&](const store::RecordedEvent& event) {
+  test::history_of(store, [&](const store::RecordedEvent& event) {
     positions.push_back(event.position);
     EXPECT_EQ(event.version, event.position);
   });

@@ -9,6 +9,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "../store_support.hpp"
 #include "../support.hpp"
 #include "inv/app/command_service.hpp"
 #include "inv/error.hpp"
@@ -26,7 +27,7 @@ using domain::ReserveStock;
 using store::Access;
 using store::HistoryFilter;
 using store::RecordedEvent;
-using store::SqliteEventStore;
+using store::SqliteStore;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
@@ -34,7 +35,7 @@ class QueryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     m_dir.emplace();
-    SqliteEventStore writer(db_path(), Access::write, 0);
+    SqliteStore writer(db_path(), Access::write, 0);
     CommandService commands(writer);
     WriteOptions options;
     options.metadata.actor = "tester";
@@ -63,7 +64,7 @@ HistoryFilter of_sku(std::string sku) {
 }
 
 TEST_F(QueryServiceTest, HistoryOfAnUnknownSkuIsNotFound) {
-  SqliteEventStore reader(db_path(), Access::read, 0);
+  SqliteStore reader(db_path(), Access::read, 0);
   QueryService queries(reader);
   int visited = 0;
   EXPECT_EQ(exit_code_of(
@@ -75,7 +76,7 @@ TEST_F(QueryServiceTest, HistoryOfAnUnknownSkuIsNotFound) {
 }
 
 TEST_F(QueryServiceTest, HistoryOfAKnownSkuListsItsEvents) {
-  SqliteEventStore reader(db_path(), Access::read, 0);
+  SqliteStore reader(db_path(), Access::read, 0);
   QueryService queries(reader);
   EXPECT_THAT(history_positions(queries, of_sku("A-1")), ElementsAre(1, 3));
   HistoryFilter after_head = of_sku("A-1");
@@ -85,7 +86,7 @@ TEST_F(QueryServiceTest, HistoryOfAKnownSkuListsItsEvents) {
 }
 
 TEST_F(QueryServiceTest, ShowReturnsTheCurrentStateOrNotFound) {
-  SqliteEventStore reader(db_path(), Access::read, 0);
+  SqliteStore reader(db_path(), Access::read, 0);
   QueryService queries(reader);
   const domain::Item item = queries.show("A-1");
   EXPECT_EQ(item.on_hand, 10);
@@ -97,7 +98,7 @@ TEST_F(QueryServiceTest, ShowReturnsTheCurrentStateOrNotFound) {
 }
 
 TEST_F(QueryServiceTest, ListAndHead) {
-  SqliteEventStore reader(db_path(), Access::read, 0);
+  SqliteStore reader(db_path(), Access::read, 0);
   QueryService queries(reader);
   std::vector<std::string> skus;
   for (const domain::Item& item : queries.list("")) {
@@ -111,7 +112,7 @@ TEST_F(QueryServiceTest, ListAndHead) {
 }
 
 TEST_F(QueryServiceTest, ShowAtVersionReplaysTheItemOrIsNotFound) {
-  SqliteEventStore reader(db_path(), Access::read, 0);
+  SqliteStore reader(db_path(), Access::read, 0);
   QueryService queries(reader);
   const domain::Item first = queries.show_at_version("A-1", 1);
   EXPECT_EQ(first.on_hand, 10);
@@ -125,7 +126,7 @@ TEST_F(QueryServiceTest, ShowAtVersionReplaysTheItemOrIsNotFound) {
 }
 
 TEST_F(QueryServiceTest, ShowAsOfCountsEventsAtOrBeforeTheTime) {
-  SqliteEventStore reader(db_path(), Access::read, 0);
+  SqliteStore reader(db_path(), Access::read, 0);
   QueryService queries(reader);
   std::vector<RecordedEvent> events;
   queries.history(HistoryFilter{}, [&](const RecordedEvent& event) { events.push_back(event); });
@@ -152,7 +153,7 @@ TEST(QueryServiceEmpty, AnEmptyLogHasNoHistoryAndAGenesisHead) {
   test::TempDir dir;
   const auto path = dir / "inventory.db";
   ASSERT_TRUE(store::initialize_database(path, 0));
-  SqliteEventStore reader(path, Access::read, 0);
+  SqliteStore reader(path, Access::read, 0);
   QueryService queries(reader);
   EXPECT_THAT(history_positions(queries, HistoryFilter{}), IsEmpty());
   EXPECT_EQ(exit_code_of([&] { queries.history(of_sku("A-1"), [](const RecordedEvent&) {}); }),

@@ -21,12 +21,17 @@ TEST(EscapeControls, ShowsTabNewlineAndEscapeAsEscapes) {
 
 TEST(EscapeControls, KeepsPrintableTextAndShowsStrayBytes) {
   EXPECT_EQ(escape_controls("ü 日本 📦 \\ \"q\""), "ü 日本 📦 \\ \"q\"");
-  EXPECT_EQ(escape_controls("a\xff" "b"), "a\\xffb");
+  EXPECT_EQ(escape_controls("a\xff"
+                            "b"),
+            "a\\xffb");
 }
 
 TEST(ToValidUtf8, ReplacesEachStrayByte) {
   EXPECT_EQ(to_valid_utf8("ok ü"), "ok ü");
-  EXPECT_EQ(to_valid_utf8("a\xff\xfe" "b"), "a\xEF\xBF\xBD\xEF\xBF\xBD" "b");
+  EXPECT_EQ(to_valid_utf8("a\xff\xfe"
+                          "b"),
+            "a\xEF\xBF\xBD\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(to_valid_utf8("\xed\xa0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // a surrogate
 }
 
@@ -48,8 +53,7 @@ TEST(Excerpt, CutsAfterTheLimitInCharactersNotBytes) {
 
 TEST(ForbiddenCharacter, LabelsRefuseControlsNotesOnlyNul) {
   EXPECT_EQ(forbidden_character("order-7 ü", TextKind::label), std::nullopt);
-  EXPECT_EQ(forbidden_character("a\tb", TextKind::label),
-            "a control character (U+0009) at byte 2");
+  EXPECT_EQ(forbidden_character("a\tb", TextKind::label), "a control character (U+0009) at byte 2");
   EXPECT_TRUE(forbidden_character("\xc2\x85", TextKind::label));
   EXPECT_EQ(forbidden_character("a\tb\n\x1b", TextKind::note), std::nullopt);
   EXPECT_EQ(forbidden_character(std::string("a\0b", 3), TextKind::note),

@@ -1,10 +1,10 @@
-#include "inv/store/sqlite_event_store.hpp"
-
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
 #include <random>
 #include <string>
@@ -14,17 +14,22 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include "../store_support.hpp"
 #include "../support.hpp"
+#include "inv/app/audit_service.hpp"
+#include "inv/app/event_log.hpp"
+#include "inv/app/query_service.hpp"
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
 #include "inv/store/schema.hpp"
+#include "inv/store/sqlite_event_store.hpp"
 #include "inv/util/time.hpp"
 
-// The SQLite event store against SPEC §2 (positions, versions, hash chain, file identity),
-// SPEC §3/§7 (queries never create a database; history filters; list in byte order),
-// SPEC §5/§7 (exit 4 for a missing database, 6 for a foreign or newer file, 7 for a lock) and
-// SPEC §6 (one transaction or nothing; read models and snapshots are caches of the log).
+// The store contract: every store, under the event log, against SPEC §2 (positions, versions, hash
+// chain, file identity), SPEC §3/§7 (queries never create a database; history filters; list in byte
+// order), SPEC §5/§7 (exit 4 for a missing database, 6 for a foreign or newer file, 7 for a lock)
+// and SPEC §6 (one transaction or nothing; read models and snapshots are caches of the log).
 
 namespace inv::store {
 namespace {
@@ -50,20 +55,43 @@ EventMetadata by(std::string actor) {
   return metadata;
 }
 
+using app::LogWriter;
+using test::find_item;
+using test::head_of;
+
+std::unique_ptr<LogWriter> begin_write(Store& store) {
+  return std::make_unique<LogWriter>(store.begin(Store::Mode::write));
+}
+
 // One command as the application runs it: load, decide, append, commit.
-std::vector<RecordedEvent> run(EventStore& store, const Command& command,
+std::vector<RecordedEvent> run(Store& store, const Command& command,
                                const EventMetadata& metadata = by("tester")) {
-  auto session = store.begin_write();
+  auto session = begin_write(store);
   const Item item = session->load(domain::sku_of(command));
   auto recorded = session->append(item, domain::decide(command, item), metadata);
   session->commit();
   return recorded;
 }
 
-std::vector<RecordedEvent> history(EventStore& store, const HistoryFilter& filter = {}) {
+std::vector<RecordedEvent> history(Store& store, const HistoryFilter& filter = {}) {
   std::vector<RecordedEvent> events;
-  store.history(filter, [&](const RecordedEvent& event) { events.push_back(event); });
+  test::history_of(
+      store, [&](const RecordedEvent& event) { events.push_back(event); }, filter);
   return events;
+}
+
+void fill_for_scan(Store& store) {
+  run(store, CreateItem{"A", 1, std::nullopt});
+  run(store, CreateItem{"B", 2, std::nullopt});
+  run(store, ReserveStock{"B", 1});
+}
+
+std::vector<Item> list_items(Store& store, std::string_view prefix) {
+  return app::QueryService(store).list(prefix);
+}
+
+Stats stats_of(Store& store) {
+  return app::QueryService(store).stats();
 }
 
 std::vector<std::int64_t> positions(const std::vector<RecordedEvent>& events) {
@@ -119,7 +147,7 @@ void make_sqlite_file(const std::filesystem::path& path, const char* sql) {
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
-class SqliteEventStoreTest : public ::testing::Test {
+class SqliteStoreTest : public ::testing::Test {
  protected:
   void SetUp() override { m_dir.emplace(); }
   void TearDown() override {
@@ -134,12 +162,9 @@ class SqliteEventStoreTest : public ::testing::Test {
   // Every access but read must refuse the file at db_path() with `exit_code`, and leave it as is.
   void expect_refused_by_every_access(ExitCode exit_code) {
     const std::string before = read_bytes(db_path());
-    EXPECT_EQ(exit_code_of([&] { SqliteEventStore(db_path(), Access::read, k_no_wait); }),
-              exit_code);
-    EXPECT_EQ(exit_code_of([&] { SqliteEventStore(db_path(), Access::write, k_no_wait); }),
-              exit_code);
-    EXPECT_EQ(exit_code_of([&] { SqliteEventStore(db_path(), Access::dry_run, k_no_wait); }),
-              exit_code);
+    EXPECT_EQ(exit_code_of([&] { SqliteStore(db_path(), Access::read, k_no_wait); }), exit_code);
+    EXPECT_EQ(exit_code_of([&] { SqliteStore(db_path(), Access::write, k_no_wait); }), exit_code);
+    EXPECT_EQ(exit_code_of([&] { SqliteStore(db_path(), Access::dry_run, k_no_wait); }), exit_code);
     EXPECT_EQ(exit_code_of([&] { initialize_database(db_path(), k_no_wait); }), exit_code);
     EXPECT_EQ(read_bytes(db_path()), before) << "the refused file was changed";
   }
@@ -148,10 +173,40 @@ class SqliteEventStoreTest : public ::testing::Test {
   std::optional<test::TempDir> m_dir;
 };
 
+// ---- the contract suite: every store passes it
+// ----------------------------------------------------
+
+// How a test gets a store of one kind. open() gives a store on one database per test (the same
+// database on every call), initialized (as `inv init` does) unless `access` is read.
+struct SqliteFile {
+  static std::unique_ptr<Store> open(const test::TempDir& dir, Access access) {
+    const std::string location = (dir / "inventory.db").string();
+    if (access == Access::write) {
+      initialize_store(location, std::chrono::milliseconds(k_no_wait));
+    }
+    return open_store(location, access, std::chrono::milliseconds(k_no_wait));
+  }
+};
+
+template <class Factory>
+class StoreContract : public ::testing::Test {
+ protected:
+  std::unique_ptr<Store> open(Access access = Access::write) {
+    return Factory::open(m_dir, access);
+  }
+
+ private:
+  test::TempDir m_dir;
+};
+
+using Stores = ::testing::Types<SqliteFile>;
+TYPED_TEST_SUITE(StoreContract, Stores);
+
 // ---- positions, versions, hash chain ------------------------------------------------------------
 
-TEST_F(SqliteEventStoreTest, PositionsAreGlobalAndGapFreeVersionsArePerItem) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, PositionsAreGlobalAndGapFreeVersionsArePerItem) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   EXPECT_THAT(positions(run(store, CreateItem{"A-1", 10, std::nullopt})), ElementsAre(1));
   EXPECT_THAT(positions(run(store, CreateItem{"B-1", 5, std::nullopt})), ElementsAre(2));
   EXPECT_THAT(positions(run(store, ReserveStock{"A-1", 3})), ElementsAre(3));
@@ -169,12 +224,13 @@ TEST_F(SqliteEventStoreTest, PositionsAreGlobalAndGapFreeVersionsArePerItem) {
   EXPECT_EQ(last_version["A-1"], 3);
   EXPECT_EQ(last_version["B-1"], 2);
   EXPECT_EQ(last_version["C-1"], 1);
-  EXPECT_EQ(store.find_item("A-1")->version, 3);
-  EXPECT_EQ(store.head().position, 6);
+  EXPECT_EQ(find_item(store, "A-1")->version, 3);
+  EXPECT_EQ(head_of(store).position, 6);
 }
 
-TEST_F(SqliteEventStoreTest, SetOnHandOfAMissingItemStoresOneItemCreated) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, SetOnHandOfAMissingItemStoresOneItemCreated) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   const std::vector<RecordedEvent> events = run(store, SetOnHand{"A-1", 7});
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].type(), "ItemCreated");
@@ -182,8 +238,9 @@ TEST_F(SqliteEventStoreTest, SetOnHandOfAMissingItemStoresOneItemCreated) {
   EXPECT_EQ(events[0].data, R"({"available":7,"on_hand":7})");
 }
 
-TEST_F(SqliteEventStoreTest, ChainsEveryEventToThePreviousOne) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, ChainsEveryEventToThePreviousOne) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   run(store, CreateItem{"A-1", 10, std::nullopt});
   run(store, CreateItem{"B-1", 5, 2});
   run(store, ReserveStock{"A-1", 3});
@@ -201,13 +258,14 @@ TEST_F(SqliteEventStoreTest, ChainsEveryEventToThePreviousOne) {
       EXPECT_EQ(events[i + 1].prev_hash, events[i].hash) << "position " << events[i].position;
     }
   }
-  const Head head = store.head();
+  const Head head = head_of(store);
   EXPECT_EQ(head.position, 5);
   EXPECT_EQ(head.hash, events.back().hash);
 }
 
-TEST_F(SqliteEventStoreTest, StoresEventsExactlyAsAppendReturnsThem) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, StoresEventsExactlyAsAppendReturnsThem) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   EventMetadata metadata = by("alice");
   metadata.ref = "order-7";
   metadata.note = "a \"quoted\" note";
@@ -232,8 +290,9 @@ TEST_F(SqliteEventStoreTest, StoresEventsExactlyAsAppendReturnsThem) {
   EXPECT_EQ(stored[1].data, R"({"qty":2})");
 }
 
-TEST_F(SqliteEventStoreTest, RecordsUtcMicrosecondTimesThatNeverGoBackwards) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, RecordsUtcMicrosecondTimesThatNeverGoBackwards) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   const std::int64_t before = util::now_micros();
   run(store, CreateItem{"A-1", 10, std::nullopt});
   for (int i = 0; i < 5; ++i) {
@@ -252,25 +311,183 @@ TEST_F(SqliteEventStoreTest, RecordsUtcMicrosecondTimesThatNeverGoBackwards) {
     previous = event.recorded_at;
   }
   // SPEC §7: updated_at of an item is the recorded_at of its last event.
-  EXPECT_EQ(store.find_item("A-1")->updated_at, previous);
+  EXPECT_EQ(find_item(store, "A-1")->updated_at, previous);
 }
 
-TEST_F(SqliteEventStoreTest, AppendOfATakenVersionIsAConflict) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, InsertOfATakenPositionOrVersionIsAConflict) {
+  auto owned = this->open();
+  Store& store = *owned;
+  const RecordedEvent created = run(store, CreateItem{"A-1", 10, std::nullopt}).at(0);
+  auto session = store.begin(Store::Mode::write);
+  RecordedEvent again = created;  // position 1 taken
+  EXPECT_EQ(exit_code_of([&] { session->insert(std::span(&again, 1)); }), ExitCode::conflict);
+  again.position = 2;  // ("A-1", 1) taken
+  EXPECT_EQ(exit_code_of([&] { session->insert(std::span(&again, 1)); }), ExitCode::conflict);
+}
+
+// ---- the primitives: the store keeps and returns, and decides nothing
+// ----------------------------
+
+TYPED_TEST(StoreContract, KeepsTheCommittedHeadApartFromTheEvents) {
+  auto owned = this->open();
+  Store& store = *owned;
+  EXPECT_EQ(store.begin(Store::Mode::read)->committed_head(), std::optional<Head>(Head{}));
   run(store, CreateItem{"A-1", 10, std::nullopt});
-  auto first = store.begin_write();
-  const Item stale = first->load("A-1");
-  first->append(stale, {domain::StockReserved{1}}, by("tester"));
-  EXPECT_EQ(exit_code_of([&] { first->append(stale, {domain::StockReserved{1}}, by("tester")); }),
-            ExitCode::conflict);
+  const RecordedEvent last = run(store, ReserveStock{"A-1", 2}).at(0);
+  auto session = store.begin(Store::Mode::read);
+  EXPECT_EQ(session->committed_head(), std::optional<Head>(Head{2, last.hash, last.recorded_at}));
+  ASSERT_TRUE(session->last_event().has_value());
+  EXPECT_EQ(session->last_event()->hash, last.hash);
+  EXPECT_EQ(session->event_at(1)->sku, "A-1");
+  EXPECT_EQ(session->event_at(3), std::nullopt);
+  const auto tip = session->item_tip("A-1");
+  ASSERT_TRUE(tip.has_value());
+  EXPECT_EQ(tip->version, 2);
+  EXPECT_EQ(tip->position, 2);
+  EXPECT_EQ(tip->hash, last.hash);
+  EXPECT_EQ(session->item_tip("B-1"), std::nullopt);
+  const auto micros = util::parse_time(last.recorded_at);
+  EXPECT_EQ(session->recorded_at("A-1", 2),
+            std::optional<util::Timestamp>(util::Timestamp{*micros}));
+  EXPECT_EQ(session->recorded_at("A-1", 3), std::nullopt);
+}
+
+TYPED_TEST(StoreContract, ReturnsReadModelRowsWithTheirSealAsWritten) {
+  auto owned = this->open();
+  Store& store = *owned;
+  const RecordedEvent created = run(store, CreateItem{"A-1", 10, 8}).at(0);
+  const auto cached = store.begin(Store::Mode::read)->item("A-1");
+  ASSERT_TRUE(cached.has_value());
+  EXPECT_EQ(cached->seal, app::seal_of(cached->item, created.hash));
+  {
+    auto session = store.begin(Store::Mode::write);
+    CachedItem row{cached->item, "opaque"};
+    row.item.on_hand = 99;
+    session->put_items(std::span(&row, 1));
+    session->put_command_key({"k", "reserve"});
+    session->commit();
+  }
+  auto session = store.begin(Store::Mode::read);
+  EXPECT_EQ(session->item("A-1")->item.on_hand, 99);
+  EXPECT_EQ(session->item("A-1")->seal, "opaque");
+  EXPECT_EQ(session->command_for_key("k"), std::optional<std::string>("reserve"));
+  std::vector<std::string> keys;
+  session->scan_command_keys([&](const CommandKey& row) { keys.push_back(row.key); });
+  EXPECT_THAT(keys, ElementsAre("k"));
+}
+
+TYPED_TEST(StoreContract, ScansEveryRowInPositionOrderAsStored) {
+  auto owned = this->open();
+  Store& store = *owned;
+  fill_for_scan(store);
+  std::vector<std::int64_t> seen;
+  std::vector<std::string> types;
+  store.begin(Store::Mode::read)->scan(1, [&](const StoredEventView& row) {
+    seen.push_back(row.position);
+    types.emplace_back(row.type);
+  });
+  EXPECT_THAT(seen, ElementsAre(2, 3));
+  EXPECT_THAT(types, ElementsAre("ItemCreated", "StockReserved"));
+}
+
+// ---- the checks of every write (SPEC §11), tampering through the primitives ---------------------
+
+TYPED_TEST(StoreContract, AWriteFindsAReadModelRowThatTheLogDidNotSeal) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A-1", 10, std::nullopt});
+  {
+    auto session = store.begin(Store::Mode::write);
+    CachedItem row = *session->item("A-1");
+    row.item.on_hand = 999;
+    row.item.available = 990;
+    session->put_items(std::span(&row, 1));
+    session->commit();
+  }
+  EXPECT_EQ(error_code_of([&] { run(store, ReserveStock{"A-1", 500}); }), "read_model_mismatch");
+  EXPECT_EQ(head_of(store).position, 1) << "nothing may be appended";
+  // Another item is written as usual.
+  EXPECT_EQ(run(store, CreateItem{"B-1", 1, std::nullopt}).at(0).position, 2);
+}
+
+TYPED_TEST(StoreContract, AWriteFindsAMissingOrStaleReadModelRow) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A-1", 10, std::nullopt});
+  const RecordedEvent reserved = run(store, ReserveStock{"A-1", 1}).at(0);
+  {
+    auto session = store.begin(Store::Mode::write);
+    CachedItem row = *session->item("A-1");
+    row.item.version = 1;  // a row from before the reserve, sealed as the log would have
+    row.item.reserved = 0;
+    row.item.available = 10;
+    row.seal = app::seal_of(row.item, reserved.prev_hash);
+    session->put_items(std::span(&row, 1));
+    session->commit();
+  }
+  EXPECT_EQ(error_code_of([&] { run(store, ReserveStock{"A-1", 1}); }), "read_model_mismatch");
+  {
+    auto session = store.begin(Store::Mode::write);
+    session->clear_caches();
+    session->commit();
+  }
+  // No row at all, but events: a create would otherwise try version 1 again.
+  EXPECT_EQ(error_code_of([&] {
+              run(store, CreateItem{"A-1", 1, std::nullopt});
+            }),
+            "read_model_mismatch");
+  EXPECT_EQ(head_of(store).position, 2);
+}
+
+TYPED_TEST(StoreContract, AWriteRefusesALogThatEndsBeforeTheCommittedHead) {
+  auto owned = this->open();
+  Store& store = *owned;
+  const RecordedEvent created = run(store, CreateItem{"A-1", 10, std::nullopt}).at(0);
+  {
+    auto session = store.begin(Store::Mode::write);
+    session->set_head({2, std::string(64, 'a'), created.recorded_at});
+    session->commit();
+  }
+  EXPECT_EQ(error_code_of([&] { run(store, CreateItem{"B-1", 1, std::nullopt}); }), "damaged_log");
+  EXPECT_EQ(head_of(store).position, 1);
+  app::AuditService audit(store);
+  const app::VerifyReport report = audit.verify(std::nullopt, std::nullopt, nullptr);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.problems.at(0).kind, "log_truncated");
+  EXPECT_EQ(error_code_of([&] { audit.rebuild(nullptr); }), "damaged_log");
+}
+
+TYPED_TEST(StoreContract, VerifyAndRebuildMendAnIdempotencyIndexRowNoCommandLeft) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A-1", 10, std::nullopt});
+  EventMetadata keyed = by("tester");
+  keyed.idempotency_key = "k1";
+  const RecordedEvent reserved = run(store, ReserveStock{"A-1", 2}, keyed).at(0);
+  {
+    auto session = store.begin(Store::Mode::write);
+    session->put_command_key({"k1", "release"});
+    session->put_command_key({"k9", "reserve"});  // a key that no event carries
+    session->commit();
+  }
+  app::AuditService audit(store);
+  const app::VerifyReport report = audit.verify(std::nullopt, std::nullopt, nullptr);
+  ASSERT_EQ(report.problems.size(), 2u);
+  EXPECT_EQ(report.problems[0].kind, "idempotency_index_mismatch");
+  EXPECT_EQ(report.problems[0].position, reserved.position);
+  EXPECT_EQ(report.problems[0].sku, "A-1");
+  EXPECT_EQ(report.problems[1].position, 0);
+  audit.rebuild(nullptr);
+  EXPECT_TRUE(audit.verify(std::nullopt, std::nullopt, nullptr).ok());
 }
 
 // ---- transactions and the write lock ------------------------------------------------------------
 
-TEST_F(SqliteEventStoreTest, ASessionDestroyedWithoutCommitAppendsNothing) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, ASessionDestroyedWithoutCommitAppendsNothing) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   {
-    auto session = store.begin_write();
+    auto session = begin_write(store);
     const Item item = session->load("A-1");
     EXPECT_FALSE(item.exists());
     const auto recorded = session->append(item, {domain::ItemCreated{10, 10}}, by("tester"));
@@ -278,11 +495,11 @@ TEST_F(SqliteEventStoreTest, ASessionDestroyedWithoutCommitAppendsNothing) {
     // Inside the session the append is visible.
     EXPECT_EQ(session->load("A-1").version, 1);
   }
-  EXPECT_EQ(store.head().position, 0);
-  EXPECT_EQ(store.head().hash, std::string(64, '0'));
-  EXPECT_EQ(store.find_item("A-1"), std::nullopt);
+  EXPECT_EQ(head_of(store).position, 0);
+  EXPECT_EQ(head_of(store).hash, std::string(64, '0'));
+  EXPECT_EQ(find_item(store, "A-1"), std::nullopt);
   EXPECT_THAT(history(store), IsEmpty());
-  EXPECT_THAT(store.list_items(""), IsEmpty());
+  EXPECT_THAT(list_items(store, ""), IsEmpty());
   // The next command starts at position 1, version 1.
   const auto events = run(store, CreateItem{"A-1", 3, std::nullopt});
   EXPECT_EQ(events.at(0).position, 1);
@@ -290,17 +507,19 @@ TEST_F(SqliteEventStoreTest, ASessionDestroyedWithoutCommitAppendsNothing) {
   EXPECT_EQ(events.at(0).prev_hash, std::string(64, '0'));
 }
 
-TEST_F(SqliteEventStoreTest, AWriterThatCannotGetTheLockFailsWithStorageError) {
-  SqliteEventStore first(db_path(), Access::write, k_no_wait);
-  SqliteEventStore second(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, AWriterThatCannotGetTheLockFailsWithStorageError) {
+  auto first_owned = this->open(Access::write);
+  Store& first = *first_owned;
+  auto second_owned = this->open(Access::write);
+  Store& second = *second_owned;
   {
-    auto session = first.begin_write();
+    auto session = begin_write(first);
     const Item item = session->load("A-1");
     session->append(item, {domain::ItemCreated{10, 10}}, by("first"));
 
     std::string code;
     try {
-      second.begin_write();
+      begin_write(second);
       ADD_FAILURE() << "a second writer got the lock";
     } catch (const Error& error) {
       EXPECT_EQ(error.exit_code(), ExitCode::storage) << error.what();
@@ -314,31 +533,35 @@ TEST_F(SqliteEventStoreTest, AWriterThatCannotGetTheLockFailsWithStorageError) {
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].position, 2);
   EXPECT_EQ(events[0].version, 2);
-  EXPECT_EQ(second.find_item("A-1")->reserved, 4);
-  EXPECT_EQ(first.find_item("A-1")->reserved, 4);
+  EXPECT_EQ(find_item(second, "A-1")->reserved, 4);
+  EXPECT_EQ(find_item(first, "A-1")->reserved, 4);
 }
 
-TEST_F(SqliteEventStoreTest, AFailedWriterAppendsNothing) {
-  SqliteEventStore first(db_path(), Access::write, k_no_wait);
-  SqliteEventStore second(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, AFailedWriterAppendsNothing) {
+  auto first_owned = this->open(Access::write);
+  Store& first = *first_owned;
+  auto second_owned = this->open(Access::write);
+  Store& second = *second_owned;
   run(first, CreateItem{"A-1", 10, std::nullopt});
   {
-    auto session = first.begin_write();
+    auto session = begin_write(first);
     EXPECT_EQ(exit_code_of([&] { run(second, ReserveStock{"A-1", 1}); }), ExitCode::storage);
   }
-  EXPECT_EQ(second.head().position, 1);
-  EXPECT_EQ(second.find_item("A-1")->reserved, 0);
+  EXPECT_EQ(head_of(second).position, 1);
+  EXPECT_EQ(find_item(second, "A-1")->reserved, 0);
 }
 
-TEST_F(SqliteEventStoreTest, ReopenedStoreSeesTheCommittedEvents) {
+TYPED_TEST(StoreContract, ReopenedStoreSeesTheCommittedEvents) {
   std::vector<RecordedEvent> appended;
   {
-    SqliteEventStore store(db_path(), Access::write, k_no_wait);
+    auto store_owned = this->open(Access::write);
+    Store& store = *store_owned;
     appended = run(store, CreateItem{"A-1", 10, std::nullopt});
     run(store, ReserveStock{"A-1", 4});
   }
-  SqliteEventStore reopened(db_path(), Access::read, k_no_wait);
-  const auto item = reopened.find_item("A-1");
+  auto reopened_owned = this->open(Access::read);
+  Store& reopened = *reopened_owned;
+  const auto item = find_item(reopened, "A-1");
   ASSERT_TRUE(item.has_value());
   EXPECT_EQ(item->on_hand, 10);
   EXPECT_EQ(item->reserved, 4);
@@ -347,16 +570,16 @@ TEST_F(SqliteEventStoreTest, ReopenedStoreSeesTheCommittedEvents) {
   const auto events = history(reopened);
   ASSERT_EQ(events.size(), 2u);
   expect_same_event(events[0], appended[0]);
-  EXPECT_EQ(reopened.head().position, 2);
-  EXPECT_EQ(reopened.head().hash, events[1].hash);
+  EXPECT_EQ(head_of(reopened).position, 2);
+  EXPECT_EQ(head_of(reopened).hash, events[1].hash);
 }
 
 // ---- the file: missing, foreign, newer ----------------------------------------------------------
 
-TEST_F(SqliteEventStoreTest, ReadOfAMissingFileIsNotFoundAndCreatesNothing) {
+TEST_F(SqliteStoreTest, ReadOfAMissingFileIsNotFoundAndCreatesNothing) {
   std::string code;
   try {
-    SqliteEventStore store(db_path(), Access::read, k_no_wait);
+    SqliteStore store(db_path(), Access::read, k_no_wait);
     ADD_FAILURE() << "opened a missing database for reading";
   } catch (const Error& error) {
     EXPECT_EQ(error.exit_code(), ExitCode::not_found) << error.what();
@@ -367,19 +590,18 @@ TEST_F(SqliteEventStoreTest, ReadOfAMissingFileIsNotFoundAndCreatesNothing) {
   EXPECT_TRUE(std::filesystem::is_empty(dir()));
 }
 
-TEST_F(SqliteEventStoreTest, ReadInAMissingDirectoryIsNotFound) {
+TEST_F(SqliteStoreTest, ReadInAMissingDirectoryIsNotFound) {
   const auto path = dir() / "no-such-dir" / "inventory.db";
-  EXPECT_EQ(exit_code_of([&] { SqliteEventStore(path, Access::read, k_no_wait); }),
-            ExitCode::not_found);
+  EXPECT_EQ(exit_code_of([&] { SqliteStore(path, Access::read, k_no_wait); }), ExitCode::not_found);
   EXPECT_FALSE(std::filesystem::exists(path.parent_path()));
 }
 
-TEST_F(SqliteEventStoreTest, DryRunOnAMissingPathCreatesNoFile) {
+TEST_F(SqliteStoreTest, DryRunOnAMissingPathCreatesNoFile) {
   {
-    SqliteEventStore store(db_path(), Access::dry_run, k_no_wait);
-    EXPECT_EQ(store.head().position, 0);
-    EXPECT_EQ(store.find_item("A-1"), std::nullopt);
-    auto session = store.begin_write();
+    SqliteStore store(db_path(), Access::dry_run, k_no_wait);
+    EXPECT_EQ(head_of(store).position, 0);
+    EXPECT_EQ(find_item(store, "A-1"), std::nullopt);
+    auto session = begin_write(store);
     const Item item = session->load("A-1");
     const auto events = session->append(item, {domain::ItemCreated{5, 5}}, by("tester"));
     EXPECT_EQ(events.at(0).position, 1);
@@ -389,30 +611,39 @@ TEST_F(SqliteEventStoreTest, DryRunOnAMissingPathCreatesNoFile) {
   EXPECT_TRUE(std::filesystem::is_empty(dir()));
 }
 
-TEST_F(SqliteEventStoreTest, WriteCreatesAnInvDatabase) {
+TEST_F(SqliteStoreTest, WriteCreatesAnInvDatabaseAtItsFirstCommitOnly) {
   {
-    SqliteEventStore store(db_path(), Access::write, k_no_wait);
-    EXPECT_EQ(store.head().position, 0);
-    EXPECT_EQ(store.head().hash, std::string(64, '0'));
+    SqliteStore store(db_path(), Access::write, k_no_wait);
+    EXPECT_EQ(head_of(store).position, 0);
+    EXPECT_EQ(head_of(store).hash, std::string(64, '0'));
     EXPECT_EQ(store.database().pragma_int("application_id"), 1229870641);  // "INV1"
     EXPECT_EQ(store.database().pragma_int("user_version"), k_schema_version);
-    EXPECT_EQ(store.stats().schema_version, k_schema_version);
+    EXPECT_EQ(stats_of(store).schema_version, k_schema_version);
+    // A command that fails leaves no new file behind (SPEC §11).
+    EXPECT_EQ(exit_code_of([&] { run(store, ReserveStock{"A-1", 1}); }), ExitCode::not_found);
   }
-  EXPECT_TRUE(std::filesystem::exists(db_path()));
+  EXPECT_TRUE(std::filesystem::is_empty(dir()));
+  {
+    SqliteStore store(db_path(), Access::write, k_no_wait);
+    run(store, CreateItem{"A-1", 1, std::nullopt});
+    EXPECT_TRUE(std::filesystem::exists(db_path()));
+    run(store, ReserveStock{"A-1", 1});  // the store goes on, on the file in place
+  }
+  SqliteStore reader(db_path(), Access::read, k_no_wait);
+  EXPECT_EQ(head_of(reader).position, 2);
+  EXPECT_EQ(reader.database().pragma_int("user_version"), k_schema_version);
   // Initializing an existing inv database does nothing (SPEC §7).
   EXPECT_FALSE(initialize_database(db_path(), k_no_wait));
-  SqliteEventStore reader(db_path(), Access::read, k_no_wait);
-  EXPECT_EQ(reader.head().position, 0);
 }
 
-TEST_F(SqliteEventStoreTest, InitializeCreatesOnceOnly) {
+TEST_F(SqliteStoreTest, InitializeCreatesOnceOnly) {
   EXPECT_TRUE(initialize_database(db_path(), k_no_wait));
   EXPECT_FALSE(initialize_database(db_path(), k_no_wait));
-  SqliteEventStore store(db_path(), Access::read, k_no_wait);
+  SqliteStore store(db_path(), Access::read, k_no_wait);
   EXPECT_EQ(store.database().pragma_int("application_id"), k_application_id);
 }
 
-TEST_F(SqliteEventStoreTest, RandomBytesAreAnIntegrityError) {
+TEST_F(SqliteStoreTest, RandomBytesAreAnIntegrityError) {
   std::mt19937 random(42);
   std::string bytes(8192, '\0');
   for (char& byte : bytes) {
@@ -422,7 +653,7 @@ TEST_F(SqliteEventStoreTest, RandomBytesAreAnIntegrityError) {
   expect_refused_by_every_access(ExitCode::integrity);
 }
 
-TEST_F(SqliteEventStoreTest, ATextFileIsAnIntegrityError) {
+TEST_F(SqliteStoreTest, ATextFileIsAnIntegrityError) {
   std::string text;
   for (int i = 0; i < 200; ++i) {
     text += "sku,on_hand\nA-1,10\n";
@@ -431,33 +662,33 @@ TEST_F(SqliteEventStoreTest, ATextFileIsAnIntegrityError) {
   expect_refused_by_every_access(ExitCode::integrity);
 }
 
-TEST_F(SqliteEventStoreTest, AnotherApplicationsSqliteFileIsAnIntegrityError) {
+TEST_F(SqliteStoreTest, AnotherApplicationsSqliteFileIsAnIntegrityError) {
   make_sqlite_file(db_path(),
                    "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT);"
                    "INSERT INTO notes (body) VALUES ('keep me');");
   expect_refused_by_every_access(ExitCode::integrity);
-  EXPECT_EQ(error_code_of([&] { SqliteEventStore(db_path(), Access::write, k_no_wait); }),
+  EXPECT_EQ(error_code_of([&] { SqliteStore(db_path(), Access::write, k_no_wait); }),
             "not_an_inv_database");
 }
 
-TEST_F(SqliteEventStoreTest, AnotherApplicationIdIsAnIntegrityError) {
+TEST_F(SqliteStoreTest, AnotherApplicationIdIsAnIntegrityError) {
   make_sqlite_file(db_path(), "PRAGMA application_id = 42;");
   expect_refused_by_every_access(ExitCode::integrity);
 }
 
-TEST_F(SqliteEventStoreTest, ANewerSchemaIsAnIntegrityError) {
+TEST_F(SqliteStoreTest, ANewerSchemaIsAnIntegrityError) {
   make_sqlite_file(db_path(),
                    "PRAGMA application_id = 1229870641; PRAGMA user_version = 99;"
                    "CREATE TABLE events (position INTEGER PRIMARY KEY);");
   expect_refused_by_every_access(ExitCode::integrity);
-  EXPECT_EQ(error_code_of([&] { SqliteEventStore(db_path(), Access::read, k_no_wait); }),
+  EXPECT_EQ(error_code_of([&] { SqliteStore(db_path(), Access::read, k_no_wait); }),
             "newer_schema");
 }
 
 // ---- append-only --------------------------------------------------------------------------------
 
-TEST_F(SqliteEventStoreTest, TriggersRefuseUpdateAndDeleteOfEvents) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TEST_F(SqliteStoreTest, TriggersRefuseUpdateAndDeleteOfEvents) {
+  SqliteStore store(db_path(), Access::write, k_no_wait);
   run(store, CreateItem{"A-1", 10, std::nullopt});
   run(store, ReserveStock{"A-1", 2});
   const std::vector<RecordedEvent> before = history(store);
@@ -477,8 +708,9 @@ TEST_F(SqliteEventStoreTest, TriggersRefuseUpdateAndDeleteOfEvents) {
 
 // ---- read model and snapshots -------------------------------------------------------------------
 
-TEST_F(SqliteEventStoreTest, ReadModelEqualsTheFoldOfTheEvents) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, ReadModelEqualsTheFoldOfTheEvents) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   std::mt19937_64 random(1234);
   const std::vector<std::string> names = {"A-1", "B-2", "C-3", "a-1"};
   std::uniform_int_distribution<std::size_t> pick(0, names.size() - 1);
@@ -523,7 +755,7 @@ TEST_F(SqliteEventStoreTest, ReadModelEqualsTheFoldOfTheEvents) {
     }
   }
   ASSERT_GT(accepted, 50);
-  EXPECT_EQ(store.head().position, accepted);
+  EXPECT_EQ(head_of(store).position, accepted);
 
   std::map<std::string, Item> folded;
   for (const RecordedEvent& event : history(store)) {
@@ -537,22 +769,22 @@ TEST_F(SqliteEventStoreTest, ReadModelEqualsTheFoldOfTheEvents) {
   std::vector<Item> expected;
   for (const auto& [sku, item] : folded) {
     expected.push_back(item);
-    EXPECT_EQ(store.find_item(sku), std::optional<Item>(item));
+    EXPECT_EQ(find_item(store, sku), std::optional<Item>(item));
   }
-  EXPECT_EQ(store.list_items(""), expected);
-  EXPECT_EQ(store.stats().items, static_cast<std::int64_t>(folded.size()));
-  EXPECT_EQ(store.stats().events, accepted);
+  EXPECT_EQ(list_items(store, ""), expected);
+  EXPECT_EQ(stats_of(store).items, static_cast<std::int64_t>(folded.size()));
+  EXPECT_EQ(stats_of(store).events, accepted);
 }
 
-TEST_F(SqliteEventStoreTest, StoresASnapshotEveryThousandVersions) {
-  ASSERT_EQ(k_snapshot_interval, 1000);
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TEST_F(SqliteStoreTest, StoresASnapshotEveryThousandVersions) {
+  ASSERT_EQ(app::k_snapshot_interval, 1000);
+  SqliteStore store(db_path(), Access::write, k_no_wait);
   run(store, CreateItem{"B-1", 1, std::nullopt});  // so that positions and versions differ
   run(store, CreateItem{"A-1", 10, std::nullopt});
   run(store, ReserveStock{"A-1", 3});
   RecordedEvent at_1000;
   {
-    auto session = store.begin_write();
+    auto session = begin_write(store);
     for (int i = 0; i < 999; ++i) {
       const Item item = session->load("A-1");
       const auto events =
@@ -565,7 +797,7 @@ TEST_F(SqliteEventStoreTest, StoresASnapshotEveryThousandVersions) {
   }
   ASSERT_EQ(at_1000.version, 1000);
   EXPECT_EQ(at_1000.position, 1001);
-  EXPECT_EQ(store.find_item("A-1")->version, 1001);
+  EXPECT_EQ(find_item(store, "A-1")->version, 1001);
 
   auto row = store.database().cached(
       "SELECT sku, version, position, on_hand, reserved, available, updated_at FROM snapshots");
@@ -579,82 +811,88 @@ TEST_F(SqliteEventStoreTest, StoresASnapshotEveryThousandVersions) {
   EXPECT_EQ(row->int64(5), 7 + 998);
   EXPECT_EQ(row->text(6), at_1000.recorded_at);
   EXPECT_FALSE(row->step()) << "more than one snapshot";
-  EXPECT_EQ(store.stats().snapshots, 1);
+  EXPECT_EQ(stats_of(store).snapshots, 1);
 }
 
 // ---- queries ------------------------------------------------------------------------------------
 
-TEST_F(SqliteEventStoreTest, ListsItemsInByteOrderOfSku) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, ListsItemsInByteOrderOfSku) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   for (const std::string sku : {"b", "a", "B", "a%", "a_", "ab", "aX", "a%b", "\xC3\xA9-1", "Z",
                                 "a\xF4\x8F\xBF\xBF", "a-1"}) {
     run(store, CreateItem{sku, 1, std::nullopt});
   }
-  EXPECT_THAT(skus(store.list_items("")),
+  EXPECT_THAT(skus(list_items(store, "")),
               ElementsAre("B", "Z", "a", "a%", "a%b", "a-1", "aX", "a_", "ab", "a\xF4\x8F\xBF\xBF",
                           "b", "\xC3\xA9-1"));
 }
 
-TEST_F(SqliteEventStoreTest, ListTakesThePrefixLiterally) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, ListTakesThePrefixLiterally) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   for (const std::string sku : {"a", "a%", "a%b", "aXb", "a_", "a_b", "aYb", "ab", "A%", "b%",
                                 "a\xF4\x8F\xBF\xBF", "\xC3\xA9-1", "\xC3\xA9-2", "\xC3\x89-1"}) {
     run(store, CreateItem{sku, 1, std::nullopt});
   }
-  EXPECT_THAT(skus(store.list_items("a%")), ElementsAre("a%", "a%b"));
-  EXPECT_THAT(skus(store.list_items("a_")), ElementsAre("a_", "a_b"));
-  EXPECT_THAT(skus(store.list_items("a_b")), ElementsAre("a_b"));
-  EXPECT_THAT(skus(store.list_items("%")), IsEmpty());
-  EXPECT_THAT(skus(store.list_items("_")), IsEmpty());
-  EXPECT_THAT(skus(store.list_items("A")), ElementsAre("A%"));  // case-sensitive
-  EXPECT_THAT(skus(store.list_items("\xC3\xA9")), ElementsAre("\xC3\xA9-1", "\xC3\xA9-2"));
-  EXPECT_THAT(skus(store.list_items("a")),
+  EXPECT_THAT(skus(list_items(store, "a%")), ElementsAre("a%", "a%b"));
+  EXPECT_THAT(skus(list_items(store, "a_")), ElementsAre("a_", "a_b"));
+  EXPECT_THAT(skus(list_items(store, "a_b")), ElementsAre("a_b"));
+  EXPECT_THAT(skus(list_items(store, "%")), IsEmpty());
+  EXPECT_THAT(skus(list_items(store, "_")), IsEmpty());
+  EXPECT_THAT(skus(list_items(store, "A")), ElementsAre("A%"));  // case-sensitive
+  EXPECT_THAT(skus(list_items(store, "\xC3\xA9")), ElementsAre("\xC3\xA9-1", "\xC3\xA9-2"));
+  EXPECT_THAT(skus(list_items(store, "a")),
               ElementsAre("a", "a%", "a%b", "aXb", "aYb", "a_", "a_b", "ab", "a\xF4\x8F\xBF\xBF"));
-  EXPECT_THAT(skus(store.list_items("zzz")), IsEmpty());
+  EXPECT_THAT(skus(list_items(store, "zzz")), IsEmpty());
 }
 
-TEST_F(SqliteEventStoreTest, SkusAreCaseSensitive) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(StoreContract, SkusAreCaseSensitive) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   run(store, CreateItem{"a-1", 1, std::nullopt});
   run(store, CreateItem{"A-1", 2, std::nullopt});
-  EXPECT_EQ(store.find_item("a-1")->on_hand, 1);
-  EXPECT_EQ(store.find_item("A-1")->on_hand, 2);
-  EXPECT_EQ(store.find_item("a-1 "), std::nullopt);
+  EXPECT_EQ(find_item(store, "a-1")->on_hand, 1);
+  EXPECT_EQ(find_item(store, "A-1")->on_hand, 2);
+  EXPECT_EQ(find_item(store, "a-1 "), std::nullopt);
 }
 
-class HistoryTest : public SqliteEventStoreTest {
- protected:
-  // Positions: 1 A create, 2 B create, 3 A reserve, 4 B adjust, 5 A release, 6 A reserve,
-  // 7 C set-soh.
-  void fill(SqliteEventStore& store) {
-    run(store, CreateItem{"A", 10, std::nullopt});
-    run(store, CreateItem{"B", 10, std::nullopt});
-    run(store, ReserveStock{"A", 2});
-    run(store, AdjustStock{"B", 5});
-    run(store, ReleaseReservation{"A", 1});
-    run(store, ReserveStock{"A", 4});
-    run(store, SetOnHand{"C", 3});
-  }
+// Positions: 1 A create, 2 B create, 3 A reserve, 4 B adjust, 5 A release, 6 A reserve,
+// 7 C set-soh.
+void fill(Store& store) {
+  run(store, CreateItem{"A", 10, std::nullopt});
+  run(store, CreateItem{"B", 10, std::nullopt});
+  run(store, ReserveStock{"A", 2});
+  run(store, AdjustStock{"B", 5});
+  run(store, ReleaseReservation{"A", 1});
+  run(store, ReserveStock{"A", 4});
+  run(store, SetOnHand{"C", 3});
+}
 
-  static HistoryFilter filter(std::optional<std::string> sku, std::int64_t after,
-                              std::optional<std::int64_t> limit, std::optional<std::string> type) {
-    HistoryFilter result;
-    result.sku = std::move(sku);
-    result.after_position = after;
-    result.limit = limit;
-    result.type = std::move(type);
-    return result;
-  }
-};
+HistoryFilter filter(std::optional<std::string> sku, std::int64_t after,
+                     std::optional<std::int64_t> limit, std::optional<std::string> type) {
+  HistoryFilter result;
+  result.sku = std::move(sku);
+  result.after_position = after;
+  result.limit = limit;
+  result.type = std::move(type);
+  return result;
+}
 
-TEST_F(HistoryTest, ListsEveryEventInPositionOrder) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+template <class Factory>
+class HistoryContract : public StoreContract<Factory> {};
+TYPED_TEST_SUITE(HistoryContract, Stores);
+
+TYPED_TEST(HistoryContract, ListsEveryEventInPositionOrder) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   fill(store);
   EXPECT_THAT(positions(history(store)), ElementsAre(1, 2, 3, 4, 5, 6, 7));
 }
 
-TEST_F(HistoryTest, SinceIsExclusive) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(HistoryContract, SinceIsExclusive) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   fill(store);
   EXPECT_THAT(positions(history(store, filter({}, 3, {}, {}))), ElementsAre(4, 5, 6, 7));
   EXPECT_THAT(positions(history(store, filter({}, 6, {}, {}))), ElementsAre(7));
@@ -662,16 +900,18 @@ TEST_F(HistoryTest, SinceIsExclusive) {
   EXPECT_THAT(positions(history(store, filter({}, 100, {}, {}))), IsEmpty());
 }
 
-TEST_F(HistoryTest, LimitKeepsTheFirstInOrder) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(HistoryContract, LimitKeepsTheFirstInOrder) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   fill(store);
   EXPECT_THAT(positions(history(store, filter({}, 0, 2, {}))), ElementsAre(1, 2));
   EXPECT_THAT(positions(history(store, filter({}, 2, 3, {}))), ElementsAre(3, 4, 5));
   EXPECT_THAT(positions(history(store, filter({}, 5, 10, {}))), ElementsAre(6, 7));
 }
 
-TEST_F(HistoryTest, FiltersByType) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(HistoryContract, FiltersByType) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   fill(store);
   EXPECT_THAT(positions(history(store, filter({}, 0, {}, "StockReserved"))), ElementsAre(3, 6));
   EXPECT_THAT(positions(history(store, filter({}, 0, {}, "ItemCreated"))), ElementsAre(1, 2, 7));
@@ -679,8 +919,9 @@ TEST_F(HistoryTest, FiltersByType) {
   EXPECT_THAT(positions(history(store, filter({}, 0, {}, "ReservationCompleted"))), IsEmpty());
 }
 
-TEST_F(HistoryTest, FiltersBySku) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(HistoryContract, FiltersBySku) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   fill(store);
   EXPECT_THAT(positions(history(store, filter("A", 0, {}, {}))), ElementsAre(1, 3, 5, 6));
   EXPECT_THAT(positions(history(store, filter("A", 3, {}, {}))), ElementsAre(5, 6));
@@ -693,26 +934,29 @@ TEST_F(HistoryTest, FiltersBySku) {
   EXPECT_THAT(positions(history(store, filter("Z", 0, {}, {}))), IsEmpty());
 }
 
-TEST_F(HistoryTest, StatsCountTheLog) {
-  SqliteEventStore store(db_path(), Access::write, k_no_wait);
+TYPED_TEST(HistoryContract, StatsCountTheLog) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
   fill(store);
-  const Stats stats = store.stats();
+  const Stats stats = stats_of(store);
   EXPECT_EQ(stats.events, 7);
   EXPECT_EQ(stats.items, 3);
   EXPECT_EQ(stats.head.position, 7);
-  EXPECT_EQ(stats.head.hash, store.head().hash);
+  EXPECT_EQ(stats.head.hash, head_of(store).hash);
   EXPECT_EQ(stats.first_recorded_at, history(store).at(0).recorded_at);
-  EXPECT_GT(stats.file_bytes, 0);
+  EXPECT_GT(stats.storage_bytes, 0);
 }
 
-TEST_F(HistoryTest, AReaderSeesTheSameLog) {
+TYPED_TEST(HistoryContract, AReaderSeesTheSameLog) {
   {
-    SqliteEventStore store(db_path(), Access::write, k_no_wait);
+    auto store_owned = this->open(Access::write);
+    Store& store = *store_owned;
     fill(store);
   }
-  SqliteEventStore reader(db_path(), Access::read, k_no_wait);
+  auto reader_owned = this->open(Access::read);
+  Store& reader = *reader_owned;
   EXPECT_THAT(positions(history(reader, filter("A", 3, 1, {}))), ElementsAre(5));
-  EXPECT_THAT(skus(reader.list_items("")), ElementsAre("A", "B", "C"));
+  EXPECT_THAT(skus(list_items(reader, "")), ElementsAre("A", "B", "C"));
 }
 
 }  // namespace

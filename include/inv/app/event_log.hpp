@@ -1,0 +1,154 @@
+#pragma once
+// The event log: every rule of the log, once, above every store (STYLE §9).
+//
+// It assigns positions and versions, chains the hashes (SPEC §2), keeps recorded_at from ever
+// going back, folds events with domain::evolve, stores a snapshot every k_snapshot_interval
+// versions, seals each read model row, and checks on every write that the store still holds
+// what it last committed (SPEC §11): the tail of the log (its last event is intact and is the
+// head inv committed) and the item being written (its read model row is the one the log sealed).
+// `verify` and `rebuild` replay the log through one Replay. A store (event_store.hpp) only keeps
+// and returns rows.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "inv/domain/events.hpp"
+#include "inv/domain/item.hpp"
+#include "inv/store/event_store.hpp"
+#include "inv/util/string_map.hpp"
+#include "inv/util/time.hpp"
+
+namespace inv::app {
+
+// Every item's state is also stored as a snapshot each time its version reaches a multiple of
+// this, so point-in-time reads fold at most this many events.
+inline constexpr std::int64_t k_snapshot_interval = 1000;
+
+// The seal of a read model row: SHA-256 of the hash of the item's last event and its state, so
+// that a row edited by hand no longer matches (one look-up and one hash per write, SPEC §11).
+std::string seal_of(const domain::Item& item, std::string_view last_hash);
+
+// "on_hand N, reserved N, available N, version N, updated_at T", for messages.
+std::string describe_item(const domain::Item& item);
+
+// The item after `event` recorded at `recorded_at` (evolve, then the time).
+domain::Item fold(domain::Item item, const domain::Event& event, std::string_view recorded_at);
+
+// The state of `sku` right after its event at `version`, folded from the nearest snapshot at or
+// before it (nullopt if the item has no such version). Throws inv::Error (integrity,
+// "damaged_log") if the events after the snapshot are not consecutive.
+std::optional<domain::Item> item_at_version(store::Session& session, std::string_view sku,
+                                            std::int64_t version);
+
+// The state of `sku` after its last event recorded at or before `time` (nullopt if it did not
+// exist yet): a binary search over its versions (recorded_at never goes back), then a fold from
+// the nearest snapshot. `current_version` is the item's version now.
+std::optional<domain::Item> item_as_of(store::Session& session, std::string_view sku,
+                                       std::int64_t current_version, util::Timestamp time);
+
+// One write transaction on the log. Construction checks the tail (exit 6 "damaged_log" for a
+// broken or truncated log); destruction without commit() appends nothing.
+class LogWriter {
+ public:
+  explicit LogWriter(std::unique_ptr<store::Session> session);
+
+  // The current state of `sku` (version 0 if it does not exist), checked against the log: a read
+  // model row that is not the one the log sealed throws inv::Error (integrity,
+  // "read_model_mismatch"). Items written in this transaction come from memory.
+  domain::Item load(std::string_view sku);
+
+  // Appends `events` to `item.sku`'s stream at its next versions and positions, chains them,
+  // stamps them with the time (never before the head's) and `metadata`, and keeps the read model
+  // and the snapshots. Returns them as recorded. `item` must be what load() returned.
+  std::vector<store::RecordedEvent> append(const domain::Item& item,
+                                           const std::vector<domain::Event>& events,
+                                           const store::EventMetadata& metadata);
+
+  // Appends an event recorded elsewhere (import), after checking that it continues this log:
+  // position, prev_hash, hash, time, version, creation first, data, the invariant after it.
+  // Throws inv::Error (integrity, "broken_log") saying what does not hold.
+  void append_recorded(const store::RecordedEvent& event);
+
+  // The events committed with idempotency key `key` (position order; empty if none).
+  std::vector<store::RecordedEvent> events_with_key(std::string_view key);
+  // The command recorded for `key` in the idempotency index (nullopt if none), checked against
+  // `events` (its events): an index row that no command could have left throws inv::Error
+  // (integrity, "read_model_mismatch").
+  std::optional<std::string> command_for_key(std::string_view key,
+                                             std::span<const store::RecordedEvent> events);
+  void remember_command(std::string_view key, std::string_view command);
+
+  std::optional<domain::Item> item_at(std::string_view sku, std::int64_t version);
+  std::optional<store::RecordedEvent> event_at(std::int64_t position);
+  const store::Head& head() const { return m_head; }
+
+  // Writes the read model rows and the head, and commits (durable when it returns).
+  void commit();
+
+ private:
+  struct Tip {
+    domain::Item item;
+    std::string last_hash;  // of the item's last event (empty if it has none)
+    bool dirty = false;     // written in this transaction
+  };
+  Tip& tip_of(std::string_view sku);
+  void record(std::vector<store::RecordedEvent>& events, Tip& tip);
+
+  std::unique_ptr<store::Session> m_session;
+  store::Head m_head;
+  util::Timestamp m_head_time;
+  util::StringMap<Tip> m_tips;       // items loaded or written in this transaction
+  std::vector<std::string> m_dirty;  // SKUs written in this transaction
+};
+
+// A problem found by a replay.
+struct Problem {
+  std::int64_t position = 0;  // 0 when the problem is not at one event
+  std::string sku;            // the item concerned (empty if none)
+  std::string kind;           // stable snake_case, e.g. "hash_mismatch"
+  std::string message;        // expected vs actual
+};
+
+// The replay of a whole log, row by row in position order, with every check of SPEC §2: gap-free
+// positions and versions, the chain, the hashes, times that never go back, data that agrees with
+// the typed columns, creation first, the invariant after every event. It keeps each item's state
+// and last hash, and the snapshots the log should have.
+class Replay {
+ public:
+  using Report = std::function<void(Problem)>;
+  explicit Replay(Report report) : m_report(std::move(report)) {}
+
+  void fold(const store::StoredEventView& row);
+
+  struct ItemState {
+    domain::Item item;
+    std::int64_t last_position = 0;
+    std::string last_hash;
+  };
+  const util::StringMap<ItemState>& items() const { return m_items; }
+  util::StringMap<ItemState>& items() { return m_items; }
+  std::vector<store::Snapshot>& snapshots() { return m_snapshots; }
+  std::int64_t events() const { return m_events; }
+  const store::Head& head() const { return m_head; }
+
+ private:
+  Report m_report;
+  util::StringMap<ItemState> m_items;
+  std::vector<store::Snapshot> m_snapshots;
+  std::int64_t m_events = 0;
+  store::Head m_head;
+  std::string m_canonical;
+};
+
+// The checks of the committed head against the log's last event (SPEC §11): nullopt if they
+// agree, else the problem. Used by every write and by verify.
+std::optional<Problem> check_tail(const std::optional<store::Head>& committed,
+                                  const std::optional<store::RecordedEvent>& last);
+
+}  // namespace inv::app
