@@ -10,8 +10,13 @@ _inv_skus() {
       --db=*) db=(--db "${words[i]#--db=}") ;;
     esac
   done
-  local IFS=$'\n'
-  COMPREPLY=($(command inv "${db[@]}" __complete-skus "$cur" 2>/dev/null))
+  # Each SKU quoted for the shell (printf %q), so that `semi;colon` is inserted as one word.
+  local IFS=$'\n' sku
+  COMPREPLY=()
+  for sku in $(command inv "${db[@]}" __complete-skus "$cur" 2>/dev/null); do
+    printf -v sku '%q' "$sku"
+    COMPREPLY+=("$sku")
+  done
 }
 
 _inv() {
@@ -63,7 +68,7 @@ _inv() {
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "$globals" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete apply show list history head verify export import rebuild completion stats' -- "$cur"))
+      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete apply show list history head verify export import rebuild completion stats help' -- "$cur"))
     fi
     return
   fi
@@ -87,6 +92,7 @@ _inv() {
     rebuild) options=''; case $positional in esac ;;
     completion) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;; esac ;;
     stats) options=''; case $positional in esac ;;
+    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete apply show list history head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options $command_globals --help" -- "$cur"))

@@ -2,9 +2,12 @@
 // inv::Error and the exit codes of SPEC §5. Every failure that reaches the user is an inv::Error;
 // inv::cli::run() is the one place that turns it into a message and an exit code.
 
+#include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace inv {
 
@@ -28,9 +31,25 @@ class Error : public std::runtime_error {
   ExitCode exit_code() const { return m_exit_code; }
   const std::string& code() const { return m_code; }
 
+  // The input line the error is about (a batch line), if any: JSON errors carry it (SPEC §12).
+  std::optional<std::int64_t> line() const { return m_line; }
+  Error& set_line(std::int64_t line) {
+    m_line = line;
+    return *this;
+  }
+
+  // Further errors of the same input (apply --dry-run reports every bad line), after this one.
+  const std::vector<Error>& more() const { return m_more; }
+  Error& add_more(std::vector<Error> errors) {
+    m_more = std::move(errors);
+    return *this;
+  }
+
  private:
   ExitCode m_exit_code;
   std::string m_code;
+  std::optional<std::int64_t> m_line;
+  std::vector<Error> m_more;
 };
 
 // Shorthand for the most common kind: a usage error (exit 2) with code "usage".

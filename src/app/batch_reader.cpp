@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <limits>
 #include <span>
 #include <string>
@@ -11,6 +12,7 @@
 #include "inv/error.hpp"
 #include "inv/util/number.hpp"
 #include "inv/util/suggest.hpp"
+#include "inv/util/text.hpp"
 #include "inv/util/utf8.hpp"
 
 namespace inv::app {
@@ -18,8 +20,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::string_view k_fields[] = {
-    "cmd", "sku", "qty", "soh", "available", "ref", "note", "expect_version", "idempotency_key"};
+constexpr auto& k_fields = k_batch_fields;
 
 bool is_field(std::string_view name) {
   for (const std::string_view field : k_fields) {
@@ -83,17 +84,22 @@ std::int64_t number(const std::optional<std::string>& text, const char* name, ut
   const auto value = util::parse_int64(*text, sign);
   if (!value || *value < minimum || (sign == util::Sign::any && *value == 0)) {
     throw Error(ExitCode::usage, "invalid_number",
-                std::string("\"") + name + "\" must be " + expected + ", got '" + *text + "'");
+                std::string("\"") + name + "\" must be " + expected + ", got '" +
+                    util::excerpt(*text) + "'");
   }
   return *value;
 }
 
-std::optional<std::string> text(const std::optional<std::string>& value, const char* name) {
+std::optional<std::string> text(const std::optional<std::string>& value, const char* name,
+                                util::TextKind kind = util::TextKind::label) {
   if (!value || value->empty()) {
     return std::nullopt;  // an empty value means absent (SPEC §7)
   }
   if (!util::is_valid_utf8(*value)) {
     throw usage_error(std::string("\"") + name + "\" is not valid UTF-8");
+  }
+  if (const auto forbidden = util::forbidden_character(*value, kind)) {
+    throw usage_error(std::string("\"") + name + "\" must not hold " + *forbidden);
   }
   return value;
 }
@@ -152,15 +158,16 @@ BatchLine to_batch_line(RawLine& raw) {
       line.command = domain::CompleteReservation{sku, qty};
     }
   } else {
-    throw Error(ExitCode::usage, "unknown_command",
-                unknown_name("unknown command", cmd, domain::k_command_names, "one of"));
+    throw Error(
+        ExitCode::usage, "unknown_command",
+        unknown_name("unknown command", util::excerpt(cmd), domain::k_command_names, "one of"));
   }
   if (raw.expect_version) {
     line.expect_version =
         number(raw.expect_version, "expect_version", non_negative, 0, "a whole number >= 0");
   }
   line.ref = text(raw.ref, "ref");
-  line.note = text(raw.note, "note");
+  line.note = text(raw.note, "note", util::TextKind::note);
   line.idempotency_key = text(raw.idempotency_key, "idempotency_key");
   return line;
 }
@@ -179,6 +186,10 @@ class LineReader {
       return false;
     }
     ++m_line_number;
+    // A UTF-8 byte-order mark at the start of the file is not part of the data (SPEC §12).
+    if (m_line_number == 1 && line.starts_with("\xEF\xBB\xBF")) {
+      line.erase(0, 3);
+    }
     if (!line.empty() && line.back() == '\r') {
       line.pop_back();
     }
@@ -189,9 +200,11 @@ class LineReader {
 
   // `error` prefixed with "SOURCE:LINE: ", LINE being the current line unless given.
   Error at_line(const Error& error, std::int64_t line_number = 0) const {
-    return Error(error.exit_code(), error.code(),
-                 m_source + ":" + std::to_string(line_number > 0 ? line_number : m_line_number) +
-                     ": " + error.what());
+    const std::int64_t line = line_number > 0 ? line_number : m_line_number;
+    Error located(error.exit_code(), error.code(),
+                  m_source + ":" + std::to_string(line) + ": " + error.what());
+    located.set_line(line);
+    return located;
   }
 
  private:
@@ -224,7 +237,20 @@ class NdjsonReader final : public BatchReader {
 
  private:
   BatchLine parse() {
-    const json object = json::parse(m_line, nullptr, /*allow_exceptions=*/false);
+    // A key given twice is an error (SPEC §12), not "the last one wins" as nlohmann_json has it.
+    std::vector<std::string> keys;
+    const json::parser_callback_t refuse_duplicates = [&](int depth, json::parse_event_t event,
+                                                          json& parsed) {
+      if (event == json::parse_event_t::key && depth == 1) {
+        const std::string& key = parsed.get_ref<const std::string&>();
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) {
+          throw usage_error("\"" + util::excerpt(key) + "\" is given twice");
+        }
+        keys.push_back(key);
+      }
+      return true;
+    };
+    const json object = json::parse(m_line, refuse_duplicates, /*allow_exceptions=*/false);
     if (object.is_discarded() || !object.is_object()) {
       if (m_line.starts_with("cmd,")) {
         throw usage_error("not a JSON object (a CSV header? add --input csv)");
@@ -235,28 +261,26 @@ class NdjsonReader final : public BatchReader {
     for (const auto& [key, value] : object.items()) {
       std::optional<std::string>* field = raw.field(key);
       if (field == nullptr) {
-        throw usage_error(unknown_name("unknown field", key, k_fields, "known:"));
+        throw usage_error(unknown_name("unknown field", util::excerpt(key), k_fields, "known:"));
       }
       if (value.is_null()) {
         continue;
       }
-      if (value.is_string()) {
-        const bool numeric =
-            key == "qty" || key == "soh" || key == "available" || key == "expect_version";
-        if (numeric) {
-          throw usage_error("\"" + key + "\" must be a JSON integer, not a string");
-        }
-        *field = value.get<std::string>();
-      } else if (value.is_number_integer()) {
+      // Each field has one JSON type (SPEC §12): "sku":12 and "qty":"2" are both mistakes.
+      const bool numeric =
+          key == "qty" || key == "soh" || key == "available" || key == "expect_version";
+      if (numeric && value.is_number_integer()) {
         // JSON integers are written back as decimal text and parsed by the same strict parser
         // as the command line, so ranges and signs are checked in one place.
         *field = value.dump();
+      } else if (!numeric && value.is_string()) {
+        *field = value.get<std::string>();
       } else {
         throw usage_error("\"" + key + "\" must be " +
-                          (key == "cmd" || key == "sku" || key == "ref" || key == "note" ||
-                                   key == "idempotency_key"
-                               ? "a string"
-                               : "an integer"));
+                          (numeric ? "a JSON integer" : "a JSON string") + ", not " +
+                          (value.is_string()   ? "a string"
+                           : value.is_number() ? "a number"
+                                               : value.type_name()));
       }
     }
     BatchLine line = to_batch_line(raw);
@@ -306,19 +330,22 @@ class CsvReader final : public BatchReader {
 
  private:
   bool read_header() {
-    if (!m_lines.next(m_line)) {
+    if (m_header_failed || !m_lines.next(m_line)) {
       return false;
     }
+    m_header_failed = true;  // until it is read: a bad header ends the file (no other lines)
     try {
       m_header = split_record();
       for (const std::string& name : m_header) {
         if (!is_field(name)) {
-          throw usage_error(unknown_name("unknown column", name, k_fields, "known:"));
+          throw usage_error(
+              unknown_name("unknown column", util::excerpt(name), k_fields, "known:"));
         }
       }
       if (m_header.empty()) {
         throw usage_error("the header row is empty");
       }
+      m_header_failed = false;
     } catch (const Error& error) {
       throw m_lines.at_line(error);
     }
@@ -367,6 +394,7 @@ class CsvReader final : public BatchReader {
     return cells;
   }
 
+  bool m_header_failed = false;
   LineReader m_lines;
   std::string m_line;
   std::vector<std::string> m_header;

@@ -88,9 +88,14 @@ WriteResult execute_in(LogWriter& log, const domain::Command& command,
 }
 
 Error at_line(const std::string& source, const BatchLine& line, const Error& error) {
-  return Error(error.exit_code(), error.code(),
-               source + ":" + std::to_string(line.line_number) + ": " + error.what());
+  Error located(error.exit_code(), error.code(),
+                source + ":" + std::to_string(line.line_number) + ": " + error.what());
+  located.set_line(line.line_number);
+  return located;
 }
+
+// apply --dry-run reports every bad line (SPEC §12), up to this many.
+constexpr std::size_t k_max_reported_lines = 100;
 
 WriteOptions line_options(const BatchLine& line, const BatchOptions& batch) {
   WriteOptions options;
@@ -136,7 +141,28 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     }
   }
   std::vector<std::pair<BatchLine, WriteResult>> outcomes;
-  while (std::optional<BatchLine> line = reader.next()) {
+  // A dry run goes on after a bad line, to report them all; a real run stops at the first.
+  std::vector<Error> bad_lines;
+  const auto bad_line = [&](const Error& error) {
+    if (!options.dry_run || !error.line() || error.exit_code() == ExitCode::storage) {
+      throw error;
+    }
+    bad_lines.push_back(error);
+    return bad_lines.size() < k_max_reported_lines;
+  };
+  while (true) {
+    std::optional<BatchLine> line;
+    try {
+      line = reader.next();
+    } catch (const Error& error) {
+      if (bad_line(error)) {
+        continue;
+      }
+      break;
+    }
+    if (!line) {
+      break;
+    }
     if (options.idempotency_key && line->idempotency_key) {
       throw at_line(options.source, *line,
                     usage_error("a line cannot have its own idempotency_key in a batch run with "
@@ -170,13 +196,22 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     }
     try {
       WriteResult done = execute_in(log, line->command, line_options(*line, options));
-      result.events += static_cast<std::int64_t>(done.events.size());
+      if (!done.duplicate) {  // the summary counts the events actually appended (SPEC §12)
+        result.events += static_cast<std::int64_t>(done.events.size());
+      }
       if (outcome) {
         outcomes.emplace_back(std::move(*line), std::move(done));
       }
     } catch (const Error& error) {
-      throw at_line(options.source, *line, error);
+      if (!bad_line(at_line(options.source, *line, error))) {
+        break;
+      }
     }
+  }
+  if (!bad_lines.empty()) {
+    Error first = bad_lines.front();
+    first.add_more({bad_lines.begin() + 1, bad_lines.end()});
+    throw first;
   }
   if (rerun) {
     if (static_cast<std::size_t>(result.commands) != original.size()) {

@@ -10,6 +10,8 @@
 #include "inv/domain/sku.hpp"
 #include "inv/error.hpp"
 #include "inv/util/number.hpp"
+#include "inv/util/text.hpp"
+#include "inv/util/time.hpp"
 #include "inv/util/utf8.hpp"
 
 namespace inv::cli {
@@ -18,7 +20,7 @@ namespace {
 Error invalid_number(std::string_view name, std::string_view expected, std::string_view text) {
   return Error(ExitCode::usage, "invalid_number",
                std::string(name) + " must be " + std::string(expected) + ", got '" +
-                   std::string(text) + "'");
+                   util::excerpt(text) + "'");
 }
 
 // The login name of the current user, from the environment or /etc/passwd. (getpwuid() would
@@ -62,6 +64,15 @@ void refuse_out_of_range(std::string_view text, std::string_view name) {
 }  // namespace
 
 std::int64_t parse_number(std::string_view text, std::string_view name, NumberKind kind) {
+  // SPEC §12: a DELTA may say it is a receipt with a leading '+' (`adjust SKU +24`).
+  if (kind == NumberKind::delta && text.size() > 1 && text[0] == '+' && text[1] >= '0' &&
+      text[1] <= '9') {
+    const std::int64_t value = parse_number(text.substr(1), name, NumberKind::count);
+    if (value == 0) {
+      throw invalid_number(name, "a non-zero whole number (negative for a write-off)", text);
+    }
+    return value;
+  }
   const util::Sign sign = kind == NumberKind::delta ? util::Sign::any : util::Sign::non_negative;
   const auto value = util::parse_int64(text, sign);
   if (!value && (sign == util::Sign::any || !text.starts_with('-'))) {
@@ -87,6 +98,20 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
   throw invalid_number(name, "a number", text);
 }
 
+std::string parse_time_argument(std::string_view text, std::string_view name) {
+  if (text == "now") {
+    return util::format_rfc3339_micros(util::now_micros());
+  }
+  const auto instant = util::parse_time(text);
+  if (!instant) {
+    throw Error(ExitCode::usage, "invalid_time",
+                std::string(name) + " must be RFC 3339 (2026-11-28T06:15:14Z), a date " +
+                    "(2026-12-31, meaning the end of that day, UTC) or now; got '" +
+                    util::excerpt(text) + "'");
+  }
+  return util::format_rfc3339_micros(*instant);
+}
+
 std::string checked_sku(std::string_view sku) {
   domain::validate_sku(sku);
   return std::string(sku);
@@ -98,23 +123,41 @@ std::string resolve_actor(const std::optional<std::string>& option) {
   }
   const char* from_environment = std::getenv("INV_ACTOR");
   if (from_environment != nullptr && *from_environment != '\0') {
-    if (!util::is_valid_utf8(from_environment)) {
-      throw usage_error("INV_ACTOR is not valid UTF-8");
-    }
+    check_text(from_environment, "INV_ACTOR", TextKind::label);
     return from_environment;
   }
-  return login_name();
+  std::string login = login_name();
+  check_text(login, "the login name", TextKind::label);
+  return login;
+}
+
+void check_text(std::string_view text, std::string_view name, TextKind kind) {
+  if (!util::is_valid_utf8(text)) {
+    throw usage_error(std::string(name) + " is not valid UTF-8");
+  }
+  if (const auto forbidden = util::forbidden_character(text, kind)) {
+    throw usage_error(std::string(name) + " must not hold " + *forbidden);
+  }
 }
 
 std::optional<std::string> optional_text(const std::optional<std::string>& value,
-                                         std::string_view name) {
+                                         std::string_view name, TextKind kind) {
   if (!value || value->empty()) {
     return std::nullopt;
   }
-  if (!util::is_valid_utf8(*value)) {
-    throw usage_error(std::string(name) + " is not valid UTF-8");
-  }
+  check_text(*value, name, kind);
   return value;
+}
+
+std::optional<std::string> idempotency_key(const std::optional<std::string>& value) {
+  if (!value) {
+    return std::nullopt;
+  }
+  auto key = optional_text(value, "--idempotency-key");
+  if (!key) {
+    throw usage_error("--idempotency-key must not be empty");
+  }
+  return key;
 }
 
 }  // namespace inv::cli

@@ -131,8 +131,13 @@ _inv_skus() {{
       --db=*) db=(--db "${{words[i]#--db=}}") ;;
     esac
   done
-  local IFS=$'\n'
-  COMPREPLY=($(command inv "${{db[@]}}" __complete-skus "$cur" 2>/dev/null))
+  # Each SKU quoted for the shell (printf %q), so that `semi;colon` is inserted as one word.
+  local IFS=$'\n' sku
+  COMPREPLY=()
+  for sku in $(command inv "${{db[@]}}" __complete-skus "$cur" 2>/dev/null); do
+    printf -v sku '%q' "$sku"
+    COMPREPLY+=("$sku")
+  done
 }}
 
 _inv() {{

@@ -55,6 +55,8 @@ Options on the command line win over the environment.
   2026-11-28T07:15:14+01:00     RFC 3339 with an offset (converted to UTC)
   2026-11-28T06:15:14.250Z      with a fraction of a second (up to microseconds)
   2026-12-31                    a date: the END of that day, UTC (23:59:59.999999Z)
+  2026-12-04T14:39Z             without seconds: the END of that minute (14:39:59.999999Z)
+  now                           the present instant
 
 --as-of is inclusive: events recorded at or before TIME count. (Accounting tools such as
 hledger treat an end date as exclusive; inv does not.) Events are stamped with

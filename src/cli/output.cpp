@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "inv/util/json_writer.hpp"
+#include "inv/util/text.hpp"
 
 #ifndef INV_VERSION
 #define INV_VERSION "0.0.0"
@@ -109,12 +110,7 @@ std::vector<std::string> event_fields(const store::RecordedEvent& e) {
           e.hash};
 }
 
-// Display width of UTF-8 text, counting code points (good enough for aligned SKUs).
-std::size_t display_width(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
+using util::display_width;
 
 // An aligned text table: columns separated by two spaces, numbers right-aligned.
 class TextTable {
@@ -124,8 +120,10 @@ class TextTable {
     m_widths.resize(header.size());
     add(std::move(header));
   }
+  // Adds a row; control characters in a cell are shown escaped (SPEC §12).
   void add(std::vector<std::string> row) {
     for (std::size_t i = 0; i < row.size(); ++i) {
+      row[i] = util::escape_controls(row[i]);
       m_widths[i] = std::max(m_widths[i], display_width(row[i]));
     }
     m_rows.push_back(std::move(row));
@@ -184,9 +182,8 @@ std::string signed_number(std::int64_t value) {
 // What an event did, in words: "reserved 2", "on hand set to 10 (was 4)".
 std::string describe(const domain::Event& event) {
   struct Describe {
-    std::string operator()(const domain::ItemCreated& e) const {
-      return fmt::format("created with on hand {}, available {}", e.on_hand, e.available);
-    }
+    // Its figures are the item's, printed once after "->" (SPEC §12).
+    std::string operator()(const domain::ItemCreated&) const { return "created"; }
     std::string operator()(const domain::OnHandSet& e) const {
       return fmt::format("on hand set to {} (was {})", e.on_hand, e.previous);
     }
@@ -295,6 +292,10 @@ void print_items(const Output& out, const std::vector<domain::Item>& items) {
       }
       break;
     case Format::text: {
+      if (items.empty()) {
+        write(out, "(no items)\n");  // SPEC §12: an empty listing says so
+        return;
+      }
       TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "VERSION", "UPDATED_AT"},
                       {false, true, true, true, true, false});
       for (const auto& item : items) {
@@ -672,6 +673,10 @@ void EventPrinter::finish() {
   if (m_out.format == Format::json) {
     write(m_out, "]\n");
   } else if (m_out.format == Format::text) {
+    if (m_count == 0) {
+      write(m_out, "(no events)\n");  // SPEC §12: an empty listing says so
+      return;
+    }
     m_table->table.flush(m_out);
   }
 }
@@ -690,18 +695,47 @@ bool use_color(ColorMode mode, std::FILE* stream) {
   return false;
 }
 
+namespace {
+
+// {"code","message","exit"[,"line"]} of one error; the message as valid UTF-8, whatever bytes
+// the input held (SPEC §12).
+void append_error_json(std::string& text, const Error& error) {
+  text += "{\"code\":";
+  append_json_string(text, error.code());
+  text += ",\"message\":";
+  append_json_string(text, util::to_valid_utf8(error.what()));
+  text += ",\"exit\":";
+  append_json_int(text, static_cast<int>(error.exit_code()));
+  if (error.line()) {
+    text += ",\"line\":";
+    append_json_int(text, *error.line());
+  }
+}
+
+}  // namespace
+
 void print_error(bool json, const Error& error, bool color) {
   std::string text;
   if (json) {
-    text = "{\"error\":{\"code\":";
-    append_json_string(text, error.code());
-    text += ",\"message\":";
-    append_json_string(text, error.what());
-    text += ",\"exit\":";
-    append_json_int(text, static_cast<int>(error.exit_code()));
+    text = "{\"error\":";
+    append_error_json(text, error);
+    if (!error.more().empty()) {
+      text += ",\"more\":[";
+      for (std::size_t i = 0; i < error.more().size(); ++i) {
+        text += i == 0 ? "" : ",";
+        append_error_json(text, error.more()[i]);
+        text += "}";
+      }
+      text += "]";
+    }
     text += "}}\n";
   } else {
-    text = fmt::format("inv: {} {}\n", color ? "\033[1;31merror:\033[0m" : "error:", error.what());
+    // One line an error; nothing from the input can drive the terminal.
+    const char* label = color ? "\033[1;31merror:\033[0m" : "error:";
+    text = fmt::format("inv: {} {}\n", label, util::escape_controls(error.what()));
+    for (const Error& more : error.more()) {
+      text += fmt::format("inv: {} {}\n", label, util::escape_controls(more.what()));
+    }
   }
   std::fwrite(text.data(), 1, text.size(), stderr);
 }

@@ -1,5 +1,7 @@
 #include "inv/store/sqlite_event_store.hpp"
 
+#include <cerrno>
+#include <filesystem>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -90,6 +92,17 @@ domain::Item read_item(const Statement& row) {
   item.version = row.int64(4);
   item.updated_at = row.text(5);
   return item;
+}
+
+// SPEC §12: a database the user may not open (a directory they cannot enter, a file they cannot
+// read) is permission denied (exit 7), never "no inv database" (exit 4).
+void refuse_if_forbidden(const std::filesystem::path& path, std::error_code exists_error) {
+  const bool forbidden = exists_error == std::errc::permission_denied ||
+                         (!exists_error && ::access(path.c_str(), R_OK) != 0 && errno == EACCES);
+  if (forbidden) {
+    throw Error(ExitCode::storage, "permission_denied",
+                "cannot open '" + path.string() + "': permission denied");
+  }
 }
 
 Error missing_database(const std::filesystem::path& path) {
@@ -406,6 +419,9 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, Access access, int w
     : m_path(path) {
   std::error_code error_code;
   const bool exists = std::filesystem::exists(path, error_code);
+  if (exists || error_code) {
+    refuse_if_forbidden(path, error_code);
+  }
   switch (access) {
     case Access::read:
       if (!exists) {

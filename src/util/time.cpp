@@ -129,15 +129,18 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
     return std::nullopt;
   }
   const auto minute = read_digits(text, pos, 2);
-  if (!minute || *minute > 59 || !expect(text, pos, ':')) {
+  if (!minute || *minute > 59) {
     return std::nullopt;
   }
-  const auto second = read_digits(text, pos, 2);
+  // Without seconds (SPEC §12: 2026-12-04T14:39Z), the time means the whole of that minute, as a
+  // bare date means the whole day: its last microsecond.
+  const bool whole_minute = !expect(text, pos, ':');
+  const auto second = whole_minute ? std::optional<unsigned>(59) : read_digits(text, pos, 2);
   if (!second || *second > 60) {  // 60: a leap second, counted as the end of :59
     return std::nullopt;
   }
-  std::int64_t micros = 0;
-  if (expect(text, pos, '.')) {
+  std::int64_t micros = whole_minute ? k_micros_per_second - 1 : 0;
+  if (!whole_minute && expect(text, pos, '.')) {
     std::size_t digits = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
       if (digits < 6) {

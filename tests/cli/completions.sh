@@ -27,6 +27,8 @@ inv create SKU-A >/dev/null
 inv create SKU-B --soh 2 >/dev/null
 inv create ZED-1 >/dev/null
 inv --db other.db create OTHER-1 >/dev/null
+# SPEC §12: a SKU with shell metacharacters is inserted quoted.
+inv --db meta.db create 'semi;colon' >/dev/null
 
 event_types="AvailableSet ItemCreated OnHandSet ReservationCompleted ReservationReleased StockAdjusted StockReserved"
 # The cases every shell must get right: "LINE|the completions (sorted, space-separated)".
@@ -43,6 +45,9 @@ cases=(
   "inv --db other.db show |OTHER-1"
   "inv --vers|--version"
   "inv show SKU-A --v|"            # --version only before the command
+  # `inv help <TAB>`: the commands and the help topics (SPEC §12).
+  "inv help |adjust apply complete completion create environment exit-codes export formats head help history import init list rebuild release reserve set-available set-soh show stats time verify"
+  "inv help ex|exit-codes export"
 )
 tested=0
 
@@ -74,6 +79,8 @@ else
     expect_eq "$(bash_complete "${case%%|*}")" "${case#*|}" "bash completions of '${case%%|*}'"
     [ ! -s "$WORK/bash.err" ] || fail "bash printed errors completing '${case%%|*}': $(cat "$WORK/bash.err")"
   done
+  # A SKU with a shell metacharacter comes back quoted, as one word.
+  expect_eq "$(bash_complete "inv --db meta.db show sem")" 'semi\;colon' "bash completion of a SKU with ';'"
   tested=$((tested + 1))
 fi
 
@@ -152,10 +159,11 @@ zpty -d zc
 EOF
   lines=()
   for case in "${cases[@]}"; do lines+=("${case%%|*}"); done
+  lines+=("inv --db meta.db show sem")
   : >"$WORK/zsh.err"
   ZC_DIR="$repo/completions" ZC_OUT="$WORK/zsh.out" ZC_ERR="$WORK/zsh.err" ZC_SETUP="$WORK/zsh-setup.zsh" \
     timeout 120 zsh -f "$WORK/zsh-driver.zsh" "${lines[@]}" || fail "the zsh driver failed (exit $?)"
-  expect_eq "$(grep -c '^DONE$' "$WORK/zsh.out")" "${#cases[@]}" "lines completed by zsh (zsh.out: $(cat "$WORK/zsh.out"))"
+  expect_eq "$(grep -c '^DONE$' "$WORK/zsh.out")" "${#lines[@]}" "lines completed by zsh (zsh.out: $(cat "$WORK/zsh.out"))"
   # zsh_result LINE WHAT: the matches (sorted) or the buffer zsh had for LINE.
   zsh_result() {
     awk -v line="LINE:$1" -v what="$2" '
@@ -173,7 +181,8 @@ EOF
   '${case%%|*}<TAB>' offers '$got', expected '${case#*|}'"
   done
   for case in "inv res|inv reserve " "inv history --l|inv history --limit " "inv reserve S|inv reserve SKU-" \
-    "inv --db other.db show |inv --db other.db show OTHER-1 "; do
+    "inv --db other.db show |inv --db other.db show OTHER-1 " \
+    "inv --db meta.db show sem|inv --db meta.db show semi\\;colon "; do
     got=$(zsh_result "${case%%|*}" buffer)
     [ "$got" = "${case#*|}" ] || problems+="
   '${case%%|*}<TAB>' leaves the buffer '$got', expected '${case#*|}'"

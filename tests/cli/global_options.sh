@@ -32,8 +32,13 @@ mkdir sub
 [ -e sub/inventory.db ] || fail "without --db and INV_DB, ./inventory.db was not created"
 (cd sub && env -u INV_DB "$INV" show D >/dev/null) || fail "show without --db and INV_DB failed"
 expect_eq "$(INV_DB=sub/inventory.db "$INV" show D --json | grep -o '"on_hand":[0-9]*')" '"on_hand":3' "D in ./inventory.db"
-# An empty INV_DB is no path either.
-(cd sub && INV_DB='' "$INV" show D >/dev/null) || fail "show with INV_DB='' did not use ./inventory.db"
+# An empty INV_DB is a usage error, as an empty --db is (SPEC §12; v1 used ./inventory.db).
+set +e
+(cd sub && INV_DB='' "$INV" show D >/dev/null 2>../empty_inv_db.err)
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "show with INV_DB='' exited $rc, expected 2"
+expect_contains "$(cat empty_inv_db.err)" "INV_DB" "the error of show with INV_DB=''"
 
 # ---- --json and --format, anywhere --------------------------------------------------------------
 inv create S --soh 10 >/dev/null

@@ -119,15 +119,21 @@ done
 expect_unchanged "$before"
 expect_eq "$(sql "SELECT count(*) FROM sqlite_schema WHERE name IN ('events', 'items', 'snapshots')")" 3 "tables still there"
 
-# Hostile --ref, --note, --actor values round-trip (they may hold spaces, quotes, newlines).
+# Hostile --ref, --note, --actor values round-trip (they may hold spaces, quotes; a note also
+# tabs and newlines). SPEC §12: ref and actor refuse control characters.
 hostile_text=$'\'; DELETE FROM events; --\t"q" ü 日本 📦\nline2 \\ end'
-run set-soh --ref "$hostile_text" --note "$hostile_text" --actor "$hostile_text" --json -- 'ü' 99
+hostile_label=$'\'; DELETE FROM events; -- "q" ü 日本 📦 \\ end'
+run set-soh --ref "$hostile_label" --note "$hostile_text" --actor "$hostile_label" --json -- 'ü' 99
 expect_rc 0
 run history --json --limit 1 --since $(($(event_count) - 1))
 expect_rc 0
-expect_bytes "$(json_get "$out" '$[0].ref')" "$hostile_text" "ref"
+expect_bytes "$(json_get "$out" '$[0].ref')" "$hostile_label" "ref"
 expect_bytes "$(json_get "$out" '$[0].note')" "$hostile_text" "note"
-expect_bytes "$(json_get "$out" '$[0].actor')" "$hostile_text" "actor"
+expect_bytes "$(json_get "$out" '$[0].actor')" "$hostile_label" "actor"
+before=$(event_count)
+expect_error 2 set-soh --ref "$hostile_text" -- 'ü' 99
+expect_error 2 set-soh --actor "$hostile_text" -- 'ü' 99
+expect_unchanged "$before"
 
 # ---- 2. quantities near INT64_MAX ---------------------------------------------------------------------
 run create BIG --soh $max --json

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "inv/util/text.hpp"
+
 namespace inv::cli {
 
 // What a number argument may be (SPEC §1, §7).
@@ -20,15 +22,30 @@ enum class NumberKind {
 // with a message that says what was expected and what was given.
 std::int64_t parse_number(std::string_view text, std::string_view name, NumberKind kind);
 
+// A TIME argument (SPEC §3, §12: RFC 3339, a date, minutes without seconds, or `now`) as the
+// canonical UTC timestamp that recorded_at values compare with. Throws inv::Error (usage,
+// "invalid_time") naming `name` if it is none of these.
+std::string parse_time_argument(std::string_view text, std::string_view name);
+
 // Throws inv::Error (usage, "invalid_sku") unless `sku` is a valid SKU.
 std::string checked_sku(std::string_view sku);
 
+using util::TextKind;
+
 // The actor recorded on events: `option` if non-empty, else INV_ACTOR, else the login name.
+// Throws inv::Error (usage) if the one used is not a valid label.
 std::string resolve_actor(const std::optional<std::string>& option);
 
 // An empty --ref, --note or --actor value means absent (SPEC §7). Throws inv::Error (usage) if
-// `value` is not valid UTF-8.
+// `value` is not valid UTF-8 or holds what `kind` forbids.
 std::optional<std::string> optional_text(const std::optional<std::string>& value,
-                                         std::string_view name);
+                                         std::string_view name, TextKind kind = TextKind::label);
+
+// --idempotency-key, if given. Unlike an empty --ref, an empty key is a mistake, not "absent".
+std::optional<std::string> idempotency_key(const std::optional<std::string>& value);
+
+// Throws inv::Error (usage) unless `text` is valid UTF-8 and holds no control character
+// (kind label) or no NUL (kind note); `name` says whose value it is.
+void check_text(std::string_view text, std::string_view name, TextKind kind);
 
 }  // namespace inv::cli

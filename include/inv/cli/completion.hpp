@@ -1,10 +1,14 @@
 #pragma once
-// Shell completion scripts for bash, zsh and fish, generated from the command table (through a
-// neutral description of it), so they cannot drift from what inv accepts.
+// Shell completion scripts for bash, zsh and fish, generated from the CLI11 app (through a neutral
+// description of it), so they cannot drift from what inv accepts.
 
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace CLI {
+class App;
+}
 
 namespace inv::cli {
 
@@ -37,6 +41,10 @@ struct CompletionModel {
   std::vector<CompletionOption> globals;
   std::vector<CompletionCommand> commands;
 };
+
+// The command line as the scripts see it, read off the CLI11 app `root` with every command built:
+// visible commands, their options (not --help) and arguments, the globals.
+CompletionModel completion_model(const CLI::App& root);
 
 // The completion script for `shell` ("bash", "zsh" or "fish"); throws inv::Error (usage) for
 // another shell. Scripts complete SKUs by running `inv __complete-skus PREFIX`.

@@ -23,7 +23,8 @@ std::int64_t now_micros();
 std::string format_rfc3339_micros(std::int64_t micros);
 
 // Parses a TIME argument (SPEC §3): RFC 3339 with a 'Z' or ±HH:MM offset and optional fraction,
-// or a date "YYYY-MM-DD" meaning the last microsecond of that day, UTC. Returns the instant in
+// or a date "YYYY-MM-DD" meaning the last microsecond of that day, UTC; a time without seconds
+// ("2026-12-04T14:39Z") means the last microsecond of that minute. Returns the instant in
 // microseconds since the epoch (fractions below a microsecond are truncated, which keeps
 // "at or before TIME" exact for recorded_at values), or nullopt if malformed.
 std::optional<std::int64_t> parse_time(std::string_view text);

@@ -63,6 +63,12 @@ TEST(ParseTime, KnowsTheCalendar) {
   }
 }
 
+// SPEC §12: minutes without seconds mean the whole of that minute, as a date means the whole day.
+TEST(ParseTime, ReadsMinutesWithoutSecondsAsTheEndOfThatMinute) {
+  EXPECT_EQ(parse_time("2026-11-28T06:15Z"), parse_time("2026-11-28T06:15:59.999999Z"));
+  EXPECT_EQ(parse_time("2026-11-28T07:15+01:00"), parse_time("2026-11-28T06:15:59.999999Z"));
+}
+
 TEST(ParseTime, RejectsMalformedTimes) {
   ASSERT_EQ(parse_time("2026-11-28T06:15:14Z"), at(k_2026_11_28_061514));  // control
   for (const std::string text : {
@@ -76,7 +82,8 @@ TEST(ParseTime, RejectsMalformedTimes) {
            "2026/11/28",
            "2026-11-28T06:15:14",       // no zone
            "2026-11-28T06:15",          // no seconds, no zone
-           "2026-11-28T06:15Z",         // no seconds
+           "2026-11-28T06:15.5Z",       // a fraction needs seconds
+           "2026-11-28T06:1Z",          // one digit of minutes
            "2026-11-28T24:00:00Z",      // hour 24
            "2026-11-28T06:60:00Z",      // minute 60
            "2026-11-28T06:15:14.Z",     // empty fraction

@@ -1,0 +1,131 @@
+// Queries: show, list, history, head, stats. They open the store read-only and never create it.
+#include <memory>
+
+#include "inv/app/query_service.hpp"
+#include "inv/cli/arguments.hpp"
+#include "inv/cli/cli11_support.hpp"
+#include "inv/cli/commands.hpp"
+#include "inv/cli/context.hpp"
+#include "inv/domain/events.hpp"
+#include "inv/error.hpp"
+
+namespace inv::cli {
+
+void setup_show(CLI::App& command, Context& ctx) {
+  struct Args {
+    std::string sku;
+    std::optional<std::string> at_version;
+    std::optional<std::string> as_of;
+  };
+  auto args = std::make_shared<Args>();
+  add_argument(command, k_sku_type, args->sku, "Item SKU");
+  auto* at_version = add_text_option(command, "--at-version", args->at_version,
+                                     "The state right after this version", "V");
+  add_text_option(command, "--as-of", args->as_of,
+                  "The state at TIME (inclusive; RFC 3339, a date or now)", "TIME")
+      ->excludes(at_version);
+  command.footer("inv show SKU-1");
+  command.callback([args, &ctx] {
+    const std::string sku = checked_sku(args->sku);
+    std::optional<std::int64_t> version;
+    std::optional<std::string> time;
+    if (args->at_version) {
+      version = parse_number(*args->at_version, "--at-version", NumberKind::positive);
+    }
+    if (args->as_of) {
+      time = parse_time_argument(*args->as_of, "--as-of");
+    }
+    ctx.require_format({Format::ndjson, Format::csv}, "show");
+    auto store = ctx.open(store::Access::read);
+    app::QueryService queries(*store);
+    ctx.suggesting_skus(sku, [&] {
+      print_item(ctx.output(), version ? queries.show_at_version(sku, *version)
+                               : time  ? queries.show_as_of(sku, *time)
+                                       : queries.show(sku));
+    });
+  });
+}
+
+void setup_list(CLI::App& command, Context& ctx) {
+  struct Args {
+    std::optional<std::string> prefix;
+    std::optional<std::string> as_of;
+  };
+  auto args = std::make_shared<Args>();
+  add_text_option(command, "--prefix", args->prefix, "Only SKUs that start with P", "P");
+  add_text_option(command, "--as-of", args->as_of, "The stock report at TIME (inclusive)", "TIME");
+  command.footer("inv list --prefix SKU-");
+  command.callback([args, &ctx] {
+    std::optional<std::string> time;
+    if (args->as_of) {
+      time = parse_time_argument(*args->as_of, "--as-of");
+    }
+    const std::string prefix = args->prefix.value_or("");
+    auto store = ctx.open(store::Access::read);
+    app::QueryService queries(*store);
+    print_items(ctx.output(), time ? queries.list_as_of(*time, prefix) : queries.list(prefix));
+  });
+}
+
+void setup_history(CLI::App& command, Context& ctx) {
+  struct Args {
+    std::optional<std::string> sku;
+    std::optional<std::string> since;
+    std::optional<std::string> limit;
+    std::optional<std::string> type;
+  };
+  auto args = std::make_shared<Args>();
+  command
+      .add_option_function<std::string>(
+          k_sku_type, [args](const std::string& sku) { args->sku = sku; },
+          "Only this item's events")
+      ->type_name(k_sku_type);
+  add_text_option(command, "--since", args->since, "Only events after this position (exclusive)",
+                  "POSITION");
+  add_text_option(command, "--limit", args->limit, "At most N events (the first N)", "N");
+  add_text_option(command, "--type", args->type, "Only events of this type, e.g. StockReserved",
+                  "TYPE")
+      ->check(
+          choices({std::begin(domain::k_event_type_names), std::end(domain::k_event_type_names)}));
+  command.footer("inv history SKU-1 --limit 20");
+  command.callback([args, &ctx] {
+    store::HistoryFilter filter;
+    if (args->sku) {
+      filter.sku = checked_sku(*args->sku);
+    }
+    if (args->since) {
+      filter.after_position = parse_number(*args->since, "--since", NumberKind::count);
+    }
+    if (args->limit) {
+      filter.limit = parse_number(*args->limit, "--limit", NumberKind::positive);
+    }
+    filter.type = args->type;
+    auto store = ctx.open(store::Access::read);
+    EventPrinter printer(ctx.output());
+    ctx.suggesting_skus(filter.sku.value_or(""), [&] {
+      app::QueryService(*store).history(filter,
+                                        [&](const store::RecordedEvent& e) { printer.print(e); });
+    });
+    printer.finish();
+  });
+}
+
+void setup_head(CLI::App& command, Context& ctx) {
+  command.footer("inv head");
+  command.callback([&ctx] {
+    ctx.require_format({}, "head");
+    auto store = ctx.open(store::Access::read);
+    print_head(ctx.output(), app::QueryService(*store).head());
+  });
+}
+
+void setup_stats(CLI::App& command, Context& ctx) {
+  command.footer("inv stats");
+  command.callback([&ctx] {
+    ctx.require_format({}, "stats");
+    auto store = ctx.open(store::Access::read);
+    print_stats(ctx.output(), app::QueryService(*store).stats(), ctx.db_path());
+  });
+}
+
+}  // namespace inv::cli
