@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "inv/util/text.hpp"
+
 namespace inv::report {
 namespace {
 
@@ -36,8 +38,10 @@ svg text{font-size:10px;fill:#57606a}.legend span{margin-right:1em}
 .note{color:#57606a}
 )";
 
+// HTML-escapes `text` after util::escape_controls has made its control characters visible, so
+// the page shows data exactly as inv's text output does (SPEC §12).
 void append_escaped(std::string& out, std::string_view text) {
-  for (const char c : text) {
+  for (const char c : util::escape_controls(text)) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -54,21 +58,8 @@ void append_escaped(std::string& out, std::string_view text) {
       case '\'':
         out += "&#39;";
         break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
+        out += c;
     }
   }
 }
