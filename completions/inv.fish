@@ -14,7 +14,7 @@ end
 
 complete -c inv -f
 complete -c inv -n 'not __fish_seen_subcommand_from init create set-soh adjust set-available reserve release complete apply show list history head verify export import rebuild completion stats help' -l version -d 'Print the version and exit; before any command (--json: as JSON)'
-complete -c inv -l db -r -F -d 'Database file (default: $INV_DB, else ./inventory.db)'
+complete -c inv -l db -r -F -d 'Database file or postgresql:// URI (default: $INV_DB, else ./inventory.db)'
 complete -c inv -l json -d 'Same as --format json'
 complete -c inv -l format -x -a 'text json ndjson csv' -d 'Output: text, json, ndjson or csv (listings)'
 complete -c inv -s q -l quiet -d 'Print no results (errors still go to stderr)'
