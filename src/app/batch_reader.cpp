@@ -298,7 +298,9 @@ class CsvReader final : public BatchReader {
   CsvReader(std::istream& input, std::string source) : m_lines(input, std::move(source)) {}
 
   std::optional<BatchLine> next() override {
-    if (m_header.empty() && !read_header()) {
+    // A bad header ends the file: a dry run that asks for more lines after its error gets none
+    // (its names would not say which field a cell is).
+    if (m_header_failed || (m_header.empty() && !read_header())) {
       return std::nullopt;
     }
     while (m_lines.next(m_line)) {
@@ -335,16 +337,17 @@ class CsvReader final : public BatchReader {
     }
     m_header_failed = true;  // until it is read: a bad header ends the file (no other lines)
     try {
-      m_header = split_record();
-      for (const std::string& name : m_header) {
+      std::vector<std::string> header = split_record();
+      for (const std::string& name : header) {
         if (!is_field(name)) {
           throw usage_error(
               unknown_name("unknown column", util::excerpt(name), k_fields, "known:"));
         }
       }
-      if (m_header.empty()) {
+      if (header.empty()) {
         throw usage_error("the header row is empty");
       }
+      m_header = std::move(header);  // only a header whose every name is a field
       m_header_failed = false;
     } catch (const Error& error) {
       throw m_lines.at_line(error);

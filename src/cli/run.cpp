@@ -53,7 +53,8 @@ Globals add_globals(CLI::App& root, GlobalOptions& given) {
                                   "Print the version and exit; before any command (--json: as "
                                   "JSON)")
                         ->group(k_before_command);
-  add_text_option(root, "--db", given.db, "Database file or postgresql:// URI (default: $INV_DB, else ./inventory.db)",
+  add_text_option(root, "--db", given.db,
+                  "Database file or postgresql:// URI (default: $INV_DB, else ./inventory.db)",
                   k_path_type);
   root.add_flag("--json", given.json, "Same as --format json");
   add_text_option(root, "--format", given.format, "Output: text, json, ndjson or csv (listings)",

@@ -105,6 +105,21 @@ printf '{"cmd":"reserve","sku":"A","qty":1,"ref":"\xff\xfe"}\n' >binary.ndjson
 run apply binary.ndjson --json
 expect_json_error 2
 
+# ---- a CSV header with an unknown column ends the file, also for a dry run that reports every
+# bad line (an NDJSON export read as CSV crashed here once: the data lines were read under it)
+inv export >export.ndjson
+printf 'cmd,sku,bogus\nreserve,A,1\nreserve,A,2\n' >badheader.csv
+before=$(event_count)
+for file in export.ndjson badheader.csv; do
+  run apply "$file" --input csv --dry-run
+  expect_rc 2
+  expect_clean_error
+  expect_contains "$err" "unknown column" "apply --input csv --dry-run of $file"
+  run apply "$file" --input csv --dry-run --json
+  expect_json_error 2
+done
+expect_unchanged "$before"
+
 # ---- apply --help lists the fields -------------------------------------------------------------
 run apply --help
 for field in cmd sku qty soh available ref note expect_version idempotency_key; do
