@@ -24,10 +24,10 @@
 #include <string>
 #include <vector>
 
+#include "inv/cli/output.hpp"
 #include "inv/domain/decide.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_codec.hpp"
-#include "inv/util/json_writer.hpp"
 
 namespace {
 
@@ -107,7 +107,6 @@ int main(int argc, char** argv) {
       items[static_cast<std::size_t>(i)].sku = sku;
     }
     std::string prev_hash(64, '0');
-    std::string line, canonical;
     std::int64_t postings = 0;
     for (std::int64_t i = 0; i < events; ++i) {
       domain::Item& item = items[static_cast<std::size_t>(
@@ -127,36 +126,21 @@ int main(int argc, char** argv) {
       item = domain::evolve(item, event);
       const std::int64_t change = item.on_hand - before;
 
-      const std::string recorded_at = time_of(i * (k_year_us / events));
-      const std::string data = store::event_data_json(event);
-      const std::string_view type = domain::type_name(event);
-      store::CanonicalFields fields;
-      fields.position = i + 1;
-      fields.sku = item.sku;
-      fields.version = item.version;
-      fields.type = type;
-      fields.data = data;
-      fields.recorded_at = recorded_at;
-      fields.actor = "bench";
-      canonical.clear();
-      store::append_canonical_json(canonical, fields);
-      const std::string hash = store::chain_hash(prev_hash, canonical);
-
-      line.clear();
-      line += "{\"position\":";
-      util::append_json_int(line, i + 1);
-      line += ",\"sku\":";
-      util::append_json_string(line, item.sku);
-      line += ",\"version\":";
-      util::append_json_int(line, item.version);
-      line += ",\"type\":";
-      util::append_json_string(line, type);
-      line += ",\"data\":" + data + ",\"recorded_at\":\"" + recorded_at +
-              "\",\"actor\":\"bench\",\"ref\":null,\"note\":null,\"idempotency_key\":null,"
-              "\"prev_hash\":\"" +
-              prev_hash + "\",\"hash\":\"" + hash + "\"}\n";
-      std::fputs(line.c_str(), exported);
-      prev_hash = hash;
+      // The event as inv records it; its hash and its export line by inv's own codec and output.
+      store::RecordedEvent recorded;
+      recorded.position = i + 1;
+      recorded.sku = item.sku;
+      recorded.version = item.version;
+      recorded.event = event;
+      recorded.data = store::event_data_json(event);
+      recorded.recorded_at = time_of(i * (k_year_us / events));
+      recorded.metadata.actor = "bench";
+      recorded.prev_hash = prev_hash;
+      recorded.hash = store::chain_hash(prev_hash, store::canonical_json(recorded));
+      std::fputs((cli::event_json(recorded) + "\n").c_str(), exported);
+      prev_hash = recorded.hash;
+      const std::string& recorded_at = recorded.recorded_at;
+      const std::string_view type = recorded.type();
 
       if (change != 0) {
         std::fprintf(journal, "%.10s %.*s\n    Stock:%s  %" PRId64 "\n    Counterparty\n\n",

@@ -1,5 +1,6 @@
 #include "inv/app/event_log.hpp"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -129,6 +130,59 @@ std::optional<domain::Item> item_as_of(store::Session& session, std::string_view
     return std::nullopt;
   }
   return item_at_version(session, sku, low);
+}
+
+std::int64_t last_position_at(store::Session& session, std::int64_t last_position,
+                              util::Timestamp time) {
+  const auto time_at = [&](std::int64_t position) {
+    const auto event = session.event_at(position);
+    const auto at = event ? time_of(event->recorded_at) : std::nullopt;
+    if (!at) {
+      throw Error(
+          ExitCode::integrity, "damaged_log",
+          "the log has no readable event at position " + str(position) + "; run 'inv verify'");
+    }
+    return *at;
+  };
+  std::int64_t low = 0;  // invariant: position `low` is at or before `time` (0: before the log)
+  std::int64_t high = last_position;
+  while (low < high) {
+    const std::int64_t middle = low + (high - low + 1) / 2;
+    if (time_at(middle) <= time) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return low;
+}
+
+std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
+                                            std::string_view prefix) {
+  util::StringMap<domain::Item> items;
+  session.scan(0, position, [&](const store::StoredEventView& row) {
+    if (!row.sku.starts_with(prefix)) {
+      return;
+    }
+    const auto event = event_of(row);
+    if (!event) {
+      throw Error(ExitCode::integrity, "damaged_log",
+                  "the log is damaged at position " + str(row.position) + "; run 'inv verify'");
+    }
+    auto [entry, added] = items.try_emplace(std::string(row.sku));
+    if (added) {
+      entry->second.sku = row.sku;
+    }
+    entry->second = fold(std::move(entry->second), *event, row.recorded_at);
+  });
+  std::vector<domain::Item> sorted;
+  sorted.reserve(items.size());
+  for (auto& [sku, item] : items) {
+    sorted.push_back(std::move(item));
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const domain::Item& a, const domain::Item& b) { return a.sku < b.sku; });
+  return sorted;
 }
 
 std::optional<Problem> check_tail(const std::optional<store::Head>& committed,

@@ -1,13 +1,9 @@
 #include "inv/app/query_service.hpp"
 
-#include <algorithm>
-#include <limits>
 #include <string>
 
 #include "inv/app/event_log.hpp"
 #include "inv/error.hpp"
-#include "inv/store/event_codec.hpp"
-#include "inv/util/string_map.hpp"
 
 namespace inv::app {
 namespace {
@@ -72,31 +68,13 @@ std::vector<domain::Item> QueryService::list_as_of(std::string_view time, std::s
   if (!last) {
     return {};
   }
-  // recorded_at never goes backwards along positions, so the events at or before `at` are a
-  // prefix of the log, 1..cut, found by a binary search over positions.
-  const auto time_at = [&](std::int64_t position) {
-    const auto event = session->event_at(position);
-    const auto micros = event ? util::parse_time(event->recorded_at) : std::nullopt;
-    if (!micros) {
-      throw Error(ExitCode::integrity, "damaged_log",
-                  "the log has no readable event at position " + std::to_string(position) +
-                      "; run 'inv verify'");
-    }
-    return util::Timestamp{*micros};
-  };
-  if (time_at(last->position) <= at) {
-    return current;  // the whole log: every item as the read model has it
+  // recorded_at never goes backwards along positions: a cut at or after the last event's time is
+  // the whole log, every item as the read model has it; else the events that count are 1..cut.
+  const auto last_time = util::parse_time(last->recorded_at);
+  if (last_time && *last_time <= at.micros) {
+    return current;
   }
-  std::int64_t cut = 0;  // the last position at or before `at`
-  for (std::int64_t low = 1, high = last->position - 1; low <= high;) {
-    const std::int64_t middle = low + (high - low) / 2;
-    if (time_at(middle) <= at) {
-      cut = middle;
-      low = middle + 1;
-    } else {
-      high = middle - 1;
-    }
-  }
+  const std::int64_t cut = last_position_at(*session, last->position - 1, at);
   // Two ways to the answer; the cheaper one is taken. Per item, a binary search over its
   // versions and a fold from its nearest snapshot: some tens of scattered row reads each. Or one
   // sequential fold of the prefix: `cut` rows read in order, each far cheaper than a scattered
@@ -104,33 +82,7 @@ std::vector<domain::Item> QueryService::list_as_of(std::string_view time, std::s
   // scattered reads by about 7x.)
   constexpr std::int64_t k_sequential_rows_per_item = 200;
   if (cut <= static_cast<std::int64_t>(current.size()) * k_sequential_rows_per_item) {
-    util::StringMap<domain::Item> then;
-    session->scan(0, cut, [&](const store::StoredEventView& row) {
-      if (!row.sku.starts_with(prefix)) {
-        return;
-      }
-      const auto event =
-          store::event_from_columns(row.type, row.qty.value_or(0), row.on_hand.value_or(0),
-                                    row.available.value_or(0), row.previous.value_or(0));
-      if (!event) {
-        throw Error(ExitCode::integrity, "unknown_event_type",
-                    "event at position " + std::to_string(row.position) + " has unknown type '" +
-                        std::string(row.type) + "'; run 'inv verify'");
-      }
-      auto [entry, added] = then.try_emplace(std::string(row.sku));
-      if (added) {
-        entry->second.sku = row.sku;
-      }
-      entry->second = fold(std::move(entry->second), *event, row.recorded_at);
-    });
-    std::vector<domain::Item> items;
-    items.reserve(then.size());
-    for (auto& [sku, item] : then) {
-      items.push_back(std::move(item));
-    }
-    std::sort(items.begin(), items.end(),
-              [](const domain::Item& a, const domain::Item& b) { return a.sku < b.sku; });
-    return items;
+    return items_at_position(*session, cut, prefix);
   }
   std::vector<domain::Item> items;
   for (domain::Item& now : current) {

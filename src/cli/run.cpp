@@ -185,7 +185,10 @@ void check_option_values(const CLI::App& command, const Globals& globals,
     if (option == nullptr) {
       continue;  // unknown: CLI11 reports it, with a suggestion
     }
-    const std::string name = word.substr(0, word.find('='));
+    std::string name = word.substr(0, word.find('='));
+    if (name.size() < 2) {
+      name = word;  // `-=since`: name the whole word, not a bare '-'
+    }
     if (option == globals.version && i > command_index) {
       throw usage_failure("--version goes before any command: inv --version");
     }
@@ -264,7 +267,10 @@ Error usage_error_of(const CLI::ParseError& error, const CLI::App& root, const C
       }
       return usage_failure(message + " (usage: " + usage_of(scope) + ")");
     }
-    const std::string name = word.substr(0, word.find('='));
+    std::string name = word.substr(0, word.find('='));
+    if (name.size() < 2) {
+      name = word;  // `-=since`: name the whole word, not a bare '-'
+    }
     std::string message = "unknown option '" + util::excerpt(name) + "'";
     const auto at = std::find(args.begin(), args.end(), word) - args.begin();
     if (command != nullptr && static_cast<std::size_t>(at) < command_index &&
@@ -272,11 +278,15 @@ Error usage_error_of(const CLI::ParseError& error, const CLI::App& root, const C
       return usage_failure("option '" + name + "' belongs after the command (only global " +
                            "options may come before it)");
     }
+    // `-=x` and `-` reach here too, so only a long name is compared with the positionals.
     for (const CLI::Option* positional :
          scope.get_options([](const CLI::Option* o) { return o->get_positional(); })) {
+      if (!name.starts_with("--")) {
+        break;
+      }
       std::string upper = name.substr(2);
       std::transform(upper.begin(), upper.end(), upper.begin(), ::toupper);
-      if (name.starts_with("--") && upper == value_name(*positional)) {
+      if (upper == value_name(*positional)) {
         return usage_failure(message + "; " + upper + " is an argument here, not an option " +
                              "(usage: " + usage_of(scope) + ")");
       }
@@ -374,7 +384,10 @@ int run_command_line(const std::vector<std::string>& args, bool json_errors) {
   if (found.unknown && !found.help) {
     // Only the globals may come before the command: a command's option there is a mistake.
     const std::string word = args[*found.unknown];
-    const std::string name = word.substr(0, word.find('='));
+    std::string name = word.substr(0, word.find('='));
+    if (name.size() < 2) {
+      name = word;  // `-=since`: name the whole word, not a bare '-'
+    }
     for (const CLI::App* command : visible_commands(root)) {
       if (command->get_option_no_throw(name) != nullptr) {
         throw usage_failure("option '" + name + "' belongs after the command (only global " +

@@ -296,12 +296,6 @@ void append_events(std::string& out, const HtmlReport& report) {
 
 }  // namespace
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  append_escaped(out, text);
-  return out;
-}
-
 std::string render_html(const HtmlReport& report, const HtmlLimits& limits) {
   std::string out;
   out.reserve(64 * 1024);

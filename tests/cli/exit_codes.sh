@@ -52,6 +52,10 @@ both 2 reserve A x
 both 2 history --limit x
 both 2 list --format yaml
 both 2 --format yaml list
+# A short-option word with no letter (found by fuzz_args: it was an internal error, exit 1).
+both 2 history -=since x 2
+expect_contains "$err" "'-=since'" "stderr of 'inv history -=since x 2'"
+both 2 reserve A 1 -=x
 expect_state A "5 2 3 2"
 
 # 3: rejected by a business rule.

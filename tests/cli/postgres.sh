@@ -17,8 +17,8 @@ command -v psql >/dev/null || fail "psql is missing (Debian package postgresql-c
 # A schema per run of this scenario, dropped at the end; URIs for it and for an empty twin.
 schema=cli_$$_$RANDOM
 pg() { psql "$INV_TEST_PG_URI" -X -q -A -t -v ON_ERROR_STOP=1 "$@"; }
-pg -c "CREATE SCHEMA $schema; CREATE SCHEMA ${schema}_b; CREATE SCHEMA ${schema}_x"
-trap 'status=$?; pg -c "DROP SCHEMA IF EXISTS $schema, ${schema}_b, ${schema}_x CASCADE" >/dev/null 2>&1 || true; finish_test $status' EXIT
+pg -c "CREATE SCHEMA $schema; CREATE SCHEMA ${schema}_b; CREATE SCHEMA ${schema}_x; CREATE SCHEMA ${schema}_n"
+trap 'status=$?; pg -c "DROP SCHEMA IF EXISTS $schema, ${schema}_b, ${schema}_x, ${schema}_n CASCADE" >/dev/null 2>&1 || true; finish_test $status' EXIT
 uri_of() { printf '%s%soptions=-csearch_path%%3D%s' "$INV_TEST_PG_URI" "$([[ $INV_TEST_PG_URI == *\?* ]] && echo '&' || echo '?')" "$1"; }
 export INV_DB=$(uri_of "$schema")
 in_schema() { pg -c "SET search_path = $1; $2"; }
@@ -97,6 +97,13 @@ expect_exit 0 --db "$(uri_of "${schema}_b")" verify
 in_schema "${schema}_x" "CREATE TABLE inv_meta (key text, value text); INSERT INTO inv_meta VALUES ('application_id', '42')"
 expect_exit 6 --db "$(uri_of "${schema}_x")" show A
 expect_exit 6 --db "$(uri_of "${schema}_x")" init
+# SPEC §10: a schema version newer than this inv's is refused (exit 6), and nothing is written.
+inv --db "$(uri_of "${schema}_n")" init >/dev/null
+in_schema "${schema}_n" "UPDATE inv_meta SET value = '99' WHERE key = 'schema_version'"
+run --db "$(uri_of "${schema}_n")" create N --soh 1
+expect_rc 6
+expect_contains "$err" "schema version 99" "stderr for a newer schema"
+expect_eq "$(in_schema "${schema}_n" "SELECT count(*) FROM inv_events")" 0 "events after refusing a newer schema"
 secret=pw-$RANDOM-secret
 run --db "postgresql://inv:$secret@127.0.0.1:1/stock" show A
 expect_rc 7

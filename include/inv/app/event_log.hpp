@@ -52,6 +52,18 @@ std::optional<domain::Item> item_at_version(store::Session& session, std::string
 std::optional<domain::Item> item_as_of(store::Session& session, std::string_view sku,
                                        std::int64_t current_version, util::Timestamp time);
 
+// The last position at or before `last_position` whose event was recorded at or before `time`
+// (0 if none): a binary search over positions, since recorded_at never goes back along them.
+// Throws inv::Error (integrity, "damaged_log") if an event it looks at is missing or has no time.
+std::int64_t last_position_at(store::Session& session, std::int64_t last_position,
+                              util::Timestamp time);
+
+// Every item whose SKU starts with `prefix` as the events at positions 1..`position` leave it,
+// in byte order of SKU: one sequential fold. Throws inv::Error (integrity, "damaged_log") for a
+// row that is not a readable event.
+std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
+                                            std::string_view prefix);
+
 // One write transaction on the log. Construction checks the tail (exit 6 "damaged_log" for a
 // broken or truncated log); destruction without commit() appends nothing.
 class LogWriter {

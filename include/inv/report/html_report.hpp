@@ -58,7 +58,4 @@ struct HtmlLimits {
 // characters in it are shown as \t, \n or \xHH, never passed through.
 std::string render_html(const HtmlReport& report, const HtmlLimits& limits = {});
 
-// `text` escaped for HTML text or a double-quoted attribute, control characters made visible.
-std::string html_escape(std::string_view text);
-
 }  // namespace inv::report

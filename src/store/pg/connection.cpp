@@ -236,8 +236,9 @@ void Connection::copy_in(const char* copy, std::string_view data) {
   }
 }
 
-Transaction::Transaction(Connection& connection) : m_connection(connection) {
-  m_connection.execute("BEGIN");
+Transaction::Transaction(Connection& connection, Mode mode) : m_connection(connection) {
+  m_connection.execute(mode == Mode::read ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                                          : "BEGIN");
 }
 
 Transaction::~Transaction() {

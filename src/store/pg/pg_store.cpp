@@ -14,7 +14,11 @@ namespace {
 // Rows fetched per round trip by the streaming scans (keyset pages: each page starts after the
 // last key of the one before, so memory stays flat however long the log).
 constexpr int k_page_rows = 10000;
-constexpr const char* k_page_rows_text = "10000";
+
+// `sql` with the page limit appended.
+std::string paged(std::string sql) {
+  return sql + " LIMIT " + std::to_string(k_page_rows);
+}
 
 // The tables, in the schema version that SQLite's inv databases have (schema.hpp), so that one
 // number names what a database holds whichever store keeps it. COLLATE "C" makes SKUs sort in
@@ -85,6 +89,20 @@ CREATE TABLE inv_commands (
 constexpr const char* k_event_columns =
     "position, sku, version, type, data, recorded_at, actor, ref, note, idempotency_key, "
     "prev_hash, hash, qty, on_hand, available, previous";
+
+// The statements that name every event column, in k_event_columns's order. Made on first use,
+// not at start-up (every inv process would pay for them, SQLite runs included).
+const std::string& insert_event_sql() {
+  static const std::string sql =
+      std::string("INSERT INTO inv_events (") + k_event_columns +
+      ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)";
+  return sql;
+}
+const std::string& copy_events_sql() {
+  static const std::string sql =
+      std::string("COPY inv_events (") + k_event_columns + ") FROM STDIN";
+  return sql;
+}
 
 std::string select_events(const char* where) {
   return std::string("SELECT ") + k_event_columns + " FROM inv_events " + where;
@@ -293,36 +311,28 @@ class PgSession final : public Session {
   // takes the write lock, waiting at most `wait`.
   PgSession(Connection& connection, Store::Mode mode, std::chrono::milliseconds wait,
             bool& tables_exist)
-      : m_connection(connection), m_tables_exist(tables_exist) {
+      : m_connection(connection),
+        m_tables_exist(tables_exist),
+        m_transaction(connection, mode == Store::Mode::read ? Transaction::Mode::read
+                                                            : Transaction::Mode::write) {
     if (mode == Store::Mode::read) {
-      // One consistent view of the log for the whole session, as SQLite's read transaction.
-      m_connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-      m_open = true;
       return;
     }
-    m_connection.execute("BEGIN");
-    m_open = true;
-    try {
-      // A wait of 0 means "do not wait", which lock_timeout = 0 would not: it disables the limit.
-      const bool no_wait = wait.count() <= 0;
-      if (!no_wait) {
-        m_connection.execute(("SET LOCAL lock_timeout = " + std::to_string(wait.count())).c_str());
-      }
-      if (!m_tables_exist) {
-        create_tables(m_connection);
-        m_created_tables = true;
-      }
-      m_connection.execute(no_wait ? "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE NOWAIT"
-                                   : "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE");
-    } catch (...) {
-      rollback();  // the destructor does not run for a constructor that throws
-      throw;
+    // If a statement below throws, m_transaction (already made) rolls back as it is destroyed.
+    // A wait of 0 means "do not wait", which lock_timeout = 0 would not: it disables the limit.
+    const bool no_wait = wait.count() <= 0;
+    if (!no_wait) {
+      m_connection.execute(("SET LOCAL lock_timeout = " + std::to_string(wait.count())).c_str());
     }
+    if (!m_tables_exist) {
+      create_tables(m_connection);
+      m_created_tables = true;
+    }
+    m_connection.execute(no_wait ? "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE NOWAIT"
+                                 : "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE");
   }
   PgSession(const PgSession&) = delete;
   PgSession& operator=(const PgSession&) = delete;
-
-  ~PgSession() override { rollback(); }
 
   std::optional<Head> committed_head() override {
     const Result rows = m_connection.query("SELECT position, hash, recorded_at FROM inv_head");
@@ -377,8 +387,7 @@ class PgSession final : public Session {
   void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
                    const std::function<void(const StoredEventView&)>& visit) override {
     const std::string sql =
-        select_events("WHERE sku = $1 AND version > $2 AND version <= $3 ORDER BY version LIMIT ") +
-        k_page_rows_text;
+        paged(select_events("WHERE sku = $1 AND version > $2 AND version <= $3 ORDER BY version"));
     std::int64_t after = after_version;
     for (;;) {
       const Result rows =
@@ -423,8 +432,7 @@ class PgSession final : public Session {
   void scan(std::int64_t after_position, std::int64_t up_to_position,
             const std::function<void(const StoredEventView&)>& visit) override {
     const std::string sql =
-        select_events("WHERE position > $1 AND position <= $2 ORDER BY position LIMIT ") +
-        k_page_rows_text;
+        paged(select_events("WHERE position > $1 AND position <= $2 ORDER BY position"));
     for (std::int64_t after = after_position;;) {
       const Result rows = m_connection.query(sql.c_str(), {number(after), number(up_to_position)});
       for (int row = 0; row < rows.rows(); ++row) {
@@ -439,12 +447,11 @@ class PgSession final : public Session {
 
   void scan_items(std::string_view prefix,
                   const std::function<void(const CachedItem&)>& visit) override {
-    // A range on the primary key rather than LIKE, which would treat '%' and '_' in a SKU as
-    // wildcards. Every SKU that starts with the prefix sorts at or after it and before the
-    // first string greater than all of them: the prefix with its last byte raised, or none.
-    const char* sql =
+    // LIKE with the prefix's own '%', '_' and '\\' escaped, so it matches literally (and, on a
+    // COLLATE "C" column, walks the primary key).
+    const std::string sql = paged(
         "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM inv_items "
-        "WHERE sku > $1 AND sku LIKE $2 || '%' ESCAPE '\\' ORDER BY sku LIMIT 10000";
+        "WHERE sku > $1 AND sku LIKE $2 || '%' ESCAPE '\\' ORDER BY sku");
     std::string pattern;
     for (const char c : prefix) {
       if (c == '%' || c == '_' || c == '\\') {
@@ -457,7 +464,7 @@ class PgSession final : public Session {
     std::string after;
     CachedItem cached;
     for (;;) {
-      const Result rows = m_connection.query(sql, {after, pattern});
+      const Result rows = m_connection.query(sql.c_str(), {after, pattern});
       for (int row = 0; row < rows.rows(); ++row) {
         cached.item = read_item(rows, row);
         cached.seal = rows.text(row, 6);
@@ -471,13 +478,13 @@ class PgSession final : public Session {
   }
 
   void scan_snapshots(const std::function<void(const Snapshot&)>& visit) override {
-    const char* sql =
+    const std::string sql = paged(
         "SELECT sku, on_hand, reserved, available, version, updated_at, position "
-        "FROM inv_snapshots WHERE (sku, version) > ($1, $2) ORDER BY sku, version LIMIT 10000";
+        "FROM inv_snapshots WHERE (sku, version) > ($1, $2) ORDER BY sku, version");
     std::string after_sku;
     std::int64_t after_version = 0;
     for (;;) {
-      const Result rows = m_connection.query(sql, {after_sku, number(after_version)});
+      const Result rows = m_connection.query(sql.c_str(), {after_sku, number(after_version)});
       for (int row = 0; row < rows.rows(); ++row) {
         visit(Snapshot{read_item(rows, row), rows.int64(row, 6)});
       }
@@ -503,11 +510,10 @@ class PgSession final : public Session {
     // item's events are in version order exactly when they are in position order, and ordering
     // by version walks the (sku, version) index.
     const std::string sql =
-        select_events(filter.sku ? "WHERE sku = $2 AND position > $1 "
-                                   "AND ($3::text IS NULL OR type = $3) ORDER BY version LIMIT "
-                                 : "WHERE position > $1 AND ($2::text IS NULL OR sku = $2) "
-                                   "AND ($3::text IS NULL OR type = $3) ORDER BY position LIMIT ") +
-        k_page_rows_text;
+        paged(select_events(filter.sku ? "WHERE sku = $2 AND position > $1 "
+                                         "AND ($3::text IS NULL OR type = $3) ORDER BY version"
+                                       : "WHERE position > $1 AND ($2::text IS NULL OR sku = $2) "
+                                         "AND ($3::text IS NULL OR type = $3) ORDER BY position"));
     std::int64_t left = filter.limit.value_or(-1);
     for (std::int64_t after = filter.after_position; left != 0;) {
       const Result rows = m_connection.query(
@@ -556,9 +562,7 @@ class PgSession final : public Session {
           return *values[i] ? Param(typed[i]) : std::nullopt;
         };
         m_connection.query(
-            "INSERT INTO inv_events (position, sku, version, type, data, recorded_at, actor, ref, "
-            "note, idempotency_key, prev_hash, hash, qty, on_hand, available, previous) VALUES "
-            "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+            insert_event_sql().c_str(),
             {number(r.position), r.sku, number(r.version), r.type(), r.data, r.recorded_at,
              r.metadata.actor, as_param(r.metadata.ref), as_param(r.metadata.note),
              as_param(r.metadata.idempotency_key), r.prev_hash, r.hash, optional_number(0),
@@ -569,10 +573,7 @@ class PgSession final : public Session {
     // A batch or an import: COPY, in pieces of a few MB.
     std::string data;
     const auto flush = [&] {
-      m_connection.copy_in(
-          "COPY inv_events (position, sku, version, type, data, recorded_at, actor, ref, note, "
-          "idempotency_key, prev_hash, hash, qty, on_hand, available, previous) FROM STDIN",
-          data);
+      m_connection.copy_in(copy_events_sql().c_str(), data);
       data.clear();
     };
     for (const RecordedEvent& r : events) {
@@ -693,27 +694,13 @@ class PgSession final : public Session {
   }
 
   void commit() override {
-    m_connection.execute("COMMIT");
-    m_open = false;
+    m_transaction.commit();
     if (m_created_tables) {
       m_tables_exist = true;
     }
   }
 
  private:
-  // Ends the transaction unless it was committed. Never throws: a lost connection rolls back on
-  // the server anyway.
-  void rollback() noexcept {
-    if (!m_open) {
-      return;
-    }
-    m_open = false;
-    try {
-      m_connection.execute("ROLLBACK");
-    } catch (const Error&) {
-    }
-  }
-
   static Param as_param(const std::optional<std::string>& value) {
     return value ? Param(*value) : std::nullopt;
   }
@@ -725,22 +712,23 @@ class PgSession final : public Session {
 
   Connection& m_connection;
   bool& m_tables_exist;
-  bool m_open = false;
+  Transaction m_transaction;
   bool m_created_tables = false;
 };
 
 }  // namespace
 
 PgStore::PgStore(std::string_view uri, Access access, std::chrono::milliseconds wait)
-    : m_redacted_uri(redact_uri(uri)), m_access(access), m_wait(wait) {
+    : m_wait(wait) {
+  const std::string shown = redact_uri(uri);
   m_connection =
       std::make_unique<Connection>(uri, std::max(wait, std::chrono::milliseconds(10000)));
   m_has_tables = has_tables(*m_connection);
   if (m_has_tables) {
-    check_meta(*m_connection, m_redacted_uri);
+    check_meta(*m_connection, shown);
   } else if (access == Access::read) {
     throw Error(ExitCode::not_found, "database_not_found",
-                "no inv database at '" + m_redacted_uri +
+                "no inv database at '" + shown +
                     "' (its schema has no inv tables; create them with 'inv init')");
   }
 }
@@ -755,17 +743,9 @@ bool PgStore::initialize() {
   if (m_has_tables) {
     return false;
   }
-  m_connection->execute("BEGIN");
-  try {
-    create_tables(*m_connection);
-    m_connection->execute("COMMIT");
-  } catch (...) {
-    try {
-      m_connection->execute("ROLLBACK");
-    } catch (const Error&) {
-    }
-    throw;
-  }
+  Transaction transaction(*m_connection, Transaction::Mode::write);
+  create_tables(*m_connection);
+  transaction.commit();
   m_has_tables = true;
   return true;
 }

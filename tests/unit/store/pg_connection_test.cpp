@@ -80,11 +80,11 @@ TEST_F(PgServer, ParametersRoundTripHostileValuesAndNull) {
 
 TEST_F(PgServer, TransactionRollsBackUnlessCommitted) {
   {
-    Transaction transaction(db());
+    Transaction transaction(db(), Transaction::Mode::write);
     db().query("INSERT INTO t (k) VALUES ($1)", {"gone"});
   }
   {
-    Transaction transaction(db());
+    Transaction transaction(db(), Transaction::Mode::write);
     EXPECT_EQ(db().query("INSERT INTO t (k) VALUES ($1)", {"kept"}).affected_rows(), 1);
     transaction.commit();
   }
@@ -106,10 +106,10 @@ TEST_F(PgServer, UniqueViolationIsAConflict) {
 TEST_F(PgServer, LockWaitPastTheTimeoutIsDatabaseLocked) {
   db().execute("CREATE TABLE IF NOT EXISTS lock_probe (id int)");
   Connection other(std::getenv("INV_TEST_PG_URI"), 5000ms);
-  Transaction holder(other);
+  Transaction holder(other, Transaction::Mode::write);
   other.execute("LOCK TABLE lock_probe IN ACCESS EXCLUSIVE MODE");
   db().execute("SET lock_timeout = '100ms'");
-  Transaction waiter(db());
+  Transaction waiter(db(), Transaction::Mode::write);
   try {
     db().execute("LOCK TABLE lock_probe IN ACCESS EXCLUSIVE MODE");
     FAIL() << "took a lock another connection holds";

@@ -82,7 +82,10 @@ class Connection {
 // One transaction. The destructor rolls back unless commit() was called, and never throws.
 class Transaction {
  public:
-  explicit Transaction(Connection& connection);
+  // read: one consistent view until it ends (REPEATABLE READ READ ONLY), as SQLite's read
+  // transaction; write: READ COMMITTED, each statement seeing what others committed before it.
+  enum class Mode { read, write };
+  Transaction(Connection& connection, Mode mode);
   Transaction(const Transaction&) = delete;
   ~Transaction();
   void commit();

@@ -35,8 +35,6 @@ class PgStore final : public Store {
 
  private:
   std::unique_ptr<Connection> m_connection;
-  std::string m_redacted_uri;
-  Access m_access;
   std::chrono::milliseconds m_wait;
   bool m_has_tables = false;
 };
