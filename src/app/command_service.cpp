@@ -223,7 +223,9 @@ BatchResult CommandService::apply(BatchReader& reader, const BatchOptions& optio
     result.duplicate = true;
   }
   result.head = log.head();
-  if (options.idempotency_key && !rerun) {
+  // Only a batch that appends something uses its key up: the index must not name a key that no
+  // event carries (verify reports such a row), and an empty batch re-run appends nothing anyway.
+  if (options.idempotency_key && !rerun && result.events > 0) {
     log.remember_command(*options.idempotency_key, "apply");
   }
   if (!options.dry_run && !rerun) {

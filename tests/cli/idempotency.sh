@@ -227,6 +227,13 @@ inv apply orders.csv --input csv --idempotency-key order-8 >/dev/null || fail "t
 expect_unchanged "$((before + 2))"
 expect_state A "$state_a"
 expect_state B "$state_b"
+# An empty batch with a key appends nothing and leaves no index row without events: verify still
+# passes (the random argv vectors of reliability_hostile found `apply --idempotency-key k1 -` on
+# an empty stdin leaving one).
+before=$(event_count)
+expect_exit 0 apply --idempotency-key k-empty - </dev/null
+expect_unchanged "$before"
+expect_exit 0 verify
 # A re-run wins over lines that would fail now (A has nothing left to reserve).
 inv set-available A 0 >/dev/null
 inv apply orders.ndjson --idempotency-key order-8 >/dev/null || fail "a re-run batch failed after A's available went to 0"
