@@ -34,7 +34,7 @@ _inv() {
   local command="" positional=0 i
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      --db|--format|--wait|--color|--soh|--available|--expect-version|--ref|--note|--actor|--idempotency-key|--input|--at-version|--as-of|--prefix|--since|--limit|--type|--expect-head|--extends) ((i++)) ;;
+      --db|--format|--wait|--color|--soh|--available|--expect-version|--ref|--note|--actor|--idempotency-key|--older-than|--input|--at-version|--as-of|--prefix|--since|--limit|--type|--expect-head|--extends) ((i++)) ;;
       -*) ;;
       *) if [[ -z $command ]]; then command=${words[i]}; else ((positional++)); fi ;;
     esac
@@ -52,13 +52,14 @@ _inv() {
     --note) COMPREPLY=(); return ;;
     --actor) COMPREPLY=(); return ;;
     --idempotency-key) COMPREPLY=(); return ;;
+    --older-than) COMPREPLY=(); return ;;
     --input) COMPREPLY=($(compgen -W 'ndjson csv' -- "$cur")); return ;;
     --at-version) COMPREPLY=(); return ;;
     --as-of) COMPREPLY=(); return ;;
     --prefix) COMPREPLY=(); return ;;
     --since) COMPREPLY=(); return ;;
     --limit) COMPREPLY=(); return ;;
-    --type) COMPREPLY=($(compgen -W 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted' -- "$cur")); return ;;
+    --type) COMPREPLY=($(compgen -W 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted StockSold ItemRetired' -- "$cur")); return ;;
     --expect-head) COMPREPLY=(); return ;;
     --extends) COMPREPLY=(); return ;;
   esac
@@ -68,7 +69,7 @@ _inv() {
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "$globals" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete apply show list history head verify export import rebuild completion stats help' -- "$cur"))
+      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history head verify export import rebuild completion stats help' -- "$cur"))
     fi
     return
   fi
@@ -81,9 +82,13 @@ _inv() {
     reserve) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; 1) COMPREPLY=() ;; esac ;;
     release) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; 1) COMPREPLY=() ;; esac ;;
     complete) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; 1) COMPREPLY=() ;; esac ;;
+    sell) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; 1) COMPREPLY=() ;; esac ;;
+    expire) options='--older-than --dry-run --actor --idempotency-key'; case $positional in esac ;;
+    retire) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; esac ;;
     apply) options='--input --dry-run --actor --idempotency-key'; case $positional in 0) COMPREPLY=($(compgen -f -- "$cur")) ;; esac ;;
     show) options='--at-version --as-of'; case $positional in 0) _inv_skus ;; esac ;;
-    list) options='--prefix --as-of'; case $positional in esac ;;
+    list) options='--prefix --all --as-of'; case $positional in esac ;;
+    reservations) options='--ref --older-than'; case $positional in 0) _inv_skus ;; esac ;;
     history) options='--since --limit --type'; case $positional in 0) _inv_skus ;; esac ;;
     head) options=''; case $positional in esac ;;
     verify) options='--expect-head --extends'; case $positional in esac ;;
@@ -92,7 +97,7 @@ _inv() {
     rebuild) options=''; case $positional in esac ;;
     completion) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;; esac ;;
     stats) options=''; case $positional in esac ;;
-    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete apply show list history head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
+    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options $command_globals --help" -- "$cur"))

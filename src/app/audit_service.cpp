@@ -42,7 +42,7 @@ constexpr std::int64_t k_progress_every = 65536;
 bool by_position(const Problem& a, const Problem& b) {
   const auto key = [](const Problem& p) {
     const bool cache = p.kind == "read_model_mismatch" || p.kind == "snapshot_mismatch" ||
-                       p.kind == "idempotency_index_mismatch";
+                       p.kind == "reservations_mismatch" || p.kind == "idempotency_index_mismatch";
     return std::pair(cache,
                      p.position == 0 ? std::numeric_limits<std::int64_t>::max() : p.position);
   };
@@ -76,7 +76,9 @@ void check_command_keys(store::Session& session,
     const auto events = session.events_with_key(row.key);
     bool possible = !events.empty();
     if (possible && row.command != "apply") {
-      possible = events.size() == 1 && domain::is_command_of(row.command, events[0].event);
+      for (const store::RecordedEvent& event : events) {  // one event, or one per SKU
+        possible = possible && domain::is_command_of(row.command, event.event);
+      }
     }
     if (!possible) {
       report(row, Problem{events.empty() ? 0 : events[0].position,
@@ -192,6 +194,39 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
                  "no snapshot of '" + want->item.sku + "' at version " + str(want->item.version));
   }
 
+  // …the open reservations must be the replay's, lot for lot (once built by the current rules)…
+  if (session->cache_version() >= k_cache_version) {
+    std::vector<store::LotRow> stored;
+    session->scan_lots({}, [&](const store::LotRow& row) { stored.push_back(row); });
+    const std::vector<domain::Holding> have = group_lots(stored);
+    const std::vector<domain::Holding> want_lots = group_lots(replay.lots());
+    const auto key = [](const domain::Holding& h) { return std::tie(h.sku, h.ref); };
+    const auto differ = [&](const domain::Holding& h, const std::string& what) {
+      const std::int64_t at = h.lots.empty() ? 0 : h.lots.front().position;
+      problems.add(at, h.sku, "reservations_mismatch",
+                   "open reservations of '" + h.sku + "' held by " + domain::describe_holder(h.ref) +
+                       ": " + what);
+    };
+    auto a = have.begin();
+    auto b = want_lots.begin();
+    while (a != have.end() || b != want_lots.end()) {
+      if (b == want_lots.end() || (a != have.end() && key(*a) < key(*b))) {
+        differ(*a, "the cache has " + str(a->qty()) + ", the log none");
+        ++a;
+      } else if (a == have.end() || key(*b) < key(*a)) {
+        differ(*b, "the log has " + str(b->qty()) + ", the cache none");
+        ++b;
+      } else {
+        if (a->lots != b->lots) {
+          differ(*b, "the cache has " + str(a->qty()) + " since " + a->since() + ", the log " +
+                         str(b->qty()) + " since " + b->since());
+        }
+        ++a;
+        ++b;
+      }
+    }
+  }
+
   // …and every idempotency index row must be one that a command could have left.
   check_command_keys(*session, [&](const store::CommandKey&, Problem problem) {
     problems.add(std::move(problem));
@@ -219,14 +254,7 @@ RebuildResult AuditService::rebuild(const Progress& progress) {
                     ", the first at position " + str(first.position) + " (" + first.kind + ": " +
                     first.message + "); nothing was changed: run 'inv verify'");
   }
-  std::vector<store::CachedItem> read_model;
-  read_model.reserve(replay.items().size());
-  for (const auto& [sku, state] : replay.items()) {
-    read_model.push_back({state.item, seal_of(state.item, state.last_hash)});
-  }
-  session->clear_caches();
-  session->put_items(read_model);
-  session->put_snapshots(replay.snapshots());
+  write_caches(*session, replay);
   // An index row that no command could have left goes; the log's events then decide.
   check_command_keys(*session, [&](const store::CommandKey& row, const Problem&) {
     session->remove_command_key(row.key);
@@ -234,7 +262,7 @@ RebuildResult AuditService::rebuild(const Progress& progress) {
   session->set_head(replay.head());
   session->commit();
   result.events = replay.events();
-  result.items = static_cast<std::int64_t>(read_model.size());
+  result.items = static_cast<std::int64_t>(replay.items().size());
   result.snapshots = static_cast<std::int64_t>(replay.snapshots().size());
   return result;
 }

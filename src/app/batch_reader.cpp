@@ -109,13 +109,29 @@ BatchLine to_batch_line(RawLine& raw) {
   if (!raw.cmd || raw.cmd->empty()) {
     throw usage_error("missing \"cmd\"");
   }
+  const std::string& cmd = *raw.cmd;
+  BatchLine line;
+  line.ref = text(raw.ref, "ref");
+  // release/complete with a ref and neither sku nor qty: the whole order (SPEC §8).
+  if ((cmd == "release" || cmd == "complete") && !raw.sku && !raw.qty && !raw.soh &&
+      !raw.available && line.ref) {
+    if (raw.expect_version) {
+      throw usage_error("\"expect_version\" needs a \"sku\"; a whole order has none");
+    }
+    line.command = WholeOrder{cmd == "release" ? WholeOrder::Kind::release
+                                               : WholeOrder::Kind::complete,
+                              *line.ref};
+    line.note = text(raw.note, "note", util::TextKind::note);
+    line.idempotency_key = text(raw.idempotency_key, "idempotency_key");
+    return line;
+  }
   if (!raw.sku) {
-    throw usage_error("missing \"sku\"");
+    throw usage_error(cmd == "release" || cmd == "complete"
+                          ? "missing \"sku\" (or give only \"ref\" for the whole order)"
+                          : "missing \"sku\"");
   }
   domain::validate_sku(*raw.sku);
   const std::string& sku = *raw.sku;
-  const std::string& cmd = *raw.cmd;
-  BatchLine line;
   constexpr auto non_negative = util::Sign::non_negative;
   const auto no_create_fields = [&] {
     if (raw.soh || raw.available) {
@@ -147,16 +163,24 @@ BatchLine to_batch_line(RawLine& raw) {
     no_create_fields();
     line.command =
         domain::SetAvailable{sku, number(raw.qty, "qty", non_negative, 0, "a whole number >= 0")};
-  } else if (cmd == "reserve" || cmd == "release" || cmd == "complete") {
+  } else if (cmd == "reserve" || cmd == "release" || cmd == "complete" || cmd == "sell") {
     no_create_fields();
     const std::int64_t qty = number(raw.qty, "qty", non_negative, 1, "a whole number >= 1");
     if (cmd == "reserve") {
       line.command = domain::ReserveStock{sku, qty};
     } else if (cmd == "release") {
       line.command = domain::ReleaseReservation{sku, qty};
-    } else {
+    } else if (cmd == "complete") {
       line.command = domain::CompleteReservation{sku, qty};
+    } else {
+      line.command = domain::SellStock{sku, qty};
     }
+  } else if (cmd == "retire") {
+    no_create_fields();
+    if (raw.qty) {
+      throw usage_error("\"retire\" takes no \"qty\"");
+    }
+    line.command = domain::RetireItem{sku};
   } else {
     throw Error(
         ExitCode::usage, "unknown_command",
@@ -166,7 +190,6 @@ BatchLine to_batch_line(RawLine& raw) {
     line.expect_version =
         number(raw.expect_version, "expect_version", non_negative, 0, "a whole number >= 0");
   }
-  line.ref = text(raw.ref, "ref");
   line.note = text(raw.note, "note", util::TextKind::note);
   line.idempotency_key = text(raw.idempotency_key, "idempotency_key");
   return line;

@@ -68,7 +68,33 @@ bool intact(const store::RecordedEvent& event) {
 
 std::string describe_item(const domain::Item& item) {
   return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
-         str(item.available) + ", version " + str(item.version) + ", updated_at " + item.updated_at;
+         str(item.available) + ", version " + str(item.version) + ", updated_at " +
+         item.updated_at + (item.retired ? ", retired" : "");
+}
+
+std::vector<domain::Holding> group_lots(std::span<const store::LotRow> lots) {
+  std::vector<domain::Holding> holdings;
+  for (const store::LotRow& row : lots) {
+    if (holdings.empty() || holdings.back().sku != row.sku || holdings.back().ref != row.ref) {
+      holdings.push_back(domain::Holding{row.sku, row.ref, {}});
+    }
+    holdings.back().lots.push_back(row.lot);
+  }
+  return holdings;
+}
+
+void write_caches(store::Session& session, Replay& replay) {
+  std::vector<store::CachedItem> read_model;
+  read_model.reserve(replay.items().size());
+  for (const auto& [sku, state] : replay.items()) {
+    read_model.push_back({state.item, seal_of(state.item, state.last_hash)});
+  }
+  session.clear_caches();
+  session.put_items(read_model);
+  session.put_snapshots(replay.snapshots());
+  const std::vector<store::LotRow> lots = replay.lots();
+  session.put_lots(lots);
+  session.set_cache_version(k_cache_version);
 }
 
 std::string seal_of(const domain::Item& item, std::string_view last_hash) {
@@ -81,6 +107,9 @@ std::string seal_of(const domain::Item& item, std::string_view last_hash) {
   }
   state.push_back(',');
   util::append_json_string(state, item.updated_at);
+  if (item.retired) {  // only then, so that every seal made before retirement existed still holds
+    state += ",retired";
+  }
   return store::chain_hash(last_hash, state);
 }
 
@@ -234,6 +263,36 @@ LogWriter::LogWriter(std::unique_ptr<store::Session> session) : m_session(std::m
     throw damaged("the head's time '" + m_head.recorded_at + "' is not a time");
   }
   m_head_time = *time;
+  if (m_session->cache_version() < k_cache_version) {
+    // Caches built by older rules (an upgraded database): rebuilt from the log, checked as a
+    // rebuild checks it, before this write decides anything from them.
+    Replay replay([](Problem problem) {
+      throw damaged("at position " + str(problem.position) + ": " + problem.message);
+    });
+    m_session->scan(0, m_head.position, [&](const store::StoredEventView& row) { replay.fold(row); });
+    // A read model row edited by hand is reported, not silently replaced by the rebuild (SPEC
+    // §11): the rows must be the replay's before they are rebuilt.
+    std::int64_t rows = 0;
+    m_session->scan_items("", [&](const store::CachedItem& cached) {
+      ++rows;
+      const auto found = replay.items().find(cached.item.sku);
+      if (found == replay.items().end()) {
+        throw mismatch(cached.item.sku, "the read model has a row for it, but it has no events");
+      }
+      if (!(found->second.item == cached.item) ||
+          (!cached.seal.empty() && cached.seal != seal_of(cached.item, found->second.last_hash))) {
+        throw mismatch(cached.item.sku, "the read model says " + describe_item(cached.item));
+      }
+    });
+    if (rows != static_cast<std::int64_t>(replay.items().size())) {
+      throw Error(ExitCode::integrity, "read_model_mismatch",
+                  "the read model has " + str(rows) + " rows for " +
+                      str(static_cast<std::int64_t>(replay.items().size())) +
+                      " items in the log; nothing was appended: run 'inv verify', then "
+                      "'inv rebuild'");
+    }
+    write_caches(*m_session, replay);
+  }
 }
 
 LogWriter::Tip& LogWriter::tip_of(std::string_view sku) {
@@ -268,12 +327,112 @@ LogWriter::Tip& LogWriter::tip_of(std::string_view sku) {
     }
     tip.item = std::move(cached->item);
     tip.last_hash = last->hash;
+    tip.stored_reserved = tip.item.reserved;
   }
   return m_tips.emplace(std::string(sku), std::move(tip)).first->second;
 }
 
 domain::Item LogWriter::load(std::string_view sku) {
   return tip_of(sku).item;
+}
+
+void LogWriter::load_holdings(Tip& tip) {
+  if (tip.holdings_loaded) {
+    return;
+  }
+  const std::string& sku = tip.item.sku;
+  std::vector<store::LotRow> stored;
+  std::int64_t total = 0;
+  m_session->scan_lots({sku, std::nullopt}, [&](const store::LotRow& row) {
+    stored.push_back(row);
+    total += row.lot.qty;
+  });
+  if (total != tip.stored_reserved) {
+    throw mismatch(sku, "its open reservations add up to " + str(total) + ", but " +
+                            str(tip.stored_reserved) + " are reserved");
+  }
+  // The lots opened in this transaction come after every stored one.
+  auto fresh = std::move(tip.holdings);
+  tip.holdings.clear();
+  for (domain::Holding& holding : group_lots(stored)) {
+    std::string ref = holding.ref;
+    tip.holdings.emplace(std::move(ref), std::move(holding));
+  }
+  for (auto& [ref, opened] : fresh) {
+    domain::Holding& holding = holding_of(tip, ref);
+    holding.lots.insert(holding.lots.end(), opened.lots.begin(), opened.lots.end());
+  }
+  tip.stored_lots = std::move(stored);
+  tip.holdings_loaded = true;
+}
+
+domain::Holding& LogWriter::holding_of(Tip& tip, std::string_view ref) {
+  auto found = tip.holdings.find(ref);
+  if (found == tip.holdings.end()) {
+    found = tip.holdings.emplace(std::string(ref), domain::Holding{tip.item.sku, std::string(ref), {}})
+                .first;
+  }
+  return found->second;
+}
+
+domain::Holdings LogWriter::holdings(std::string_view sku, std::string_view ref, bool every) {
+  Tip& tip = tip_of(sku);
+  load_holdings(tip);
+  domain::Holdings result;
+  const auto own = tip.holdings.find(ref);
+  result.own = own != tip.holdings.end() ? own->second
+                                         : domain::Holding{std::string(sku), std::string(ref), {}};
+  if (every) {
+    for (const auto& [holder, holding] : tip.holdings) {
+      result.all.push_back(holding);
+    }
+  }
+  return result;
+}
+
+std::vector<std::string> LogWriter::skus_held_by(std::string_view ref) {
+  std::vector<std::string> skus;
+  m_session->scan_lots({std::nullopt, std::string(ref)}, [&](const store::LotRow& row) {
+    if (skus.empty() || skus.back() != row.sku) {
+      skus.push_back(row.sku);
+    }
+  });
+  for (const auto& [sku, tip] : m_tips) {  // reserved earlier in this transaction
+    if (tip.holdings.contains(ref)) {
+      skus.push_back(sku);
+    }
+  }
+  std::sort(skus.begin(), skus.end());
+  skus.erase(std::unique(skus.begin(), skus.end()), skus.end());
+  std::erase_if(skus, [&](const std::string& sku) { return holdings(sku, ref).own.qty() <= 0; });
+  return skus;
+}
+
+std::vector<domain::Holding> LogWriter::open_holdings() {
+  std::vector<std::string> skus;
+  m_session->scan_lots({}, [&](const store::LotRow& row) {
+    if (skus.empty() || skus.back() != row.sku) {
+      skus.push_back(row.sku);
+    }
+  });
+  for (const auto& [sku, tip] : m_tips) {
+    if (!tip.holdings.empty()) {
+      skus.push_back(sku);
+    }
+  }
+  std::sort(skus.begin(), skus.end());
+  skus.erase(std::unique(skus.begin(), skus.end()), skus.end());
+  std::vector<domain::Holding> open;
+  for (const std::string& sku : skus) {
+    Tip& tip = tip_of(sku);
+    load_holdings(tip);
+    for (const auto& [ref, holding] : tip.holdings) {  // in ref order
+      if (holding.qty() > 0) {
+        open.push_back(holding);
+      }
+    }
+  }
+  return open;
 }
 
 void LogWriter::record(std::vector<store::RecordedEvent>& events, Tip& tip) {
@@ -283,6 +442,25 @@ void LogWriter::record(std::vector<store::RecordedEvent>& events, Tip& tip) {
   m_session->insert(events);
   std::vector<store::Snapshot> snapshots;
   for (const store::RecordedEvent& event : events) {
+    const bool opens = std::holds_alternative<domain::StockReserved>(event.event);
+    const bool draws = std::holds_alternative<domain::ReservationReleased>(event.event) ||
+                       std::holds_alternative<domain::ReservationCompleted>(event.event);
+    if (opens || draws) {
+      if (draws) {
+        load_holdings(tip);
+      }
+      domain::Holding& holding = holding_of(tip, domain::holding_ref(event.metadata.ref));
+      const std::int64_t qty = opens ? std::get<domain::StockReserved>(event.event).qty
+                               : std::holds_alternative<domain::ReservationReleased>(event.event)
+                                   ? std::get<domain::ReservationReleased>(event.event).qty
+                                   : std::get<domain::ReservationCompleted>(event.event).qty;
+      if (opens) {
+        domain::open_lot(holding.lots, event.position, event.recorded_at, qty);
+      } else {
+        domain::draw_lots(holding.lots, qty, event.position, event.recorded_at);
+      }
+      tip.holdings_dirty = true;
+    }
     tip.item = fold(std::move(tip.item), event.event, event.recorded_at);
     if (tip.item.version % k_snapshot_interval == 0) {
       snapshots.push_back({tip.item, event.position});
@@ -383,7 +561,10 @@ std::optional<std::string> LogWriter::command_for_key(
   }
   bool possible = !events.empty();
   if (*command != "apply") {
-    possible = possible && events.size() == 1 && domain::is_command_of(*command, events[0].event);
+    // One event, or (a whole order, expire) one per SKU, all of that command.
+    for (const store::RecordedEvent& event : events) {
+      possible = possible && domain::is_command_of(*command, event.event);
+    }
   }
   if (!possible) {
     throw Error(ExitCode::integrity, "read_model_mismatch",
@@ -412,12 +593,38 @@ void LogWriter::commit() {
   // million reserves over a few SKUs then costs a few row updates, not a million.
   std::vector<store::CachedItem> rows;
   rows.reserve(m_dirty.size());
+  std::vector<store::LotRow> lots;
   for (const std::string& sku : m_dirty) {
     const Tip& tip = m_tips.find(sku)->second;
     rows.push_back({tip.item, seal_of(tip.item, tip.last_hash)});
+    if (!tip.holdings_dirty) {
+      continue;
+    }
+    // What changed since the lots were loaded (or, unloaded, the lots opened here): each stored
+    // lot that is gone is written with qty 0, which removes it.
+    std::map<std::pair<std::string_view, std::int64_t>, std::int64_t> before;
+    for (const store::LotRow& row : tip.stored_lots) {
+      before.emplace(std::pair<std::string_view, std::int64_t>(row.ref, row.lot.position),
+                     row.lot.qty);
+    }
+    for (const auto& [ref, holding] : tip.holdings) {
+      for (const domain::Lot& lot : holding.lots) {
+        const auto was = before.find({ref, lot.position});
+        if (was == before.end() || was->second != lot.qty) {
+          lots.push_back({sku, ref, lot});
+        }
+        if (was != before.end()) {
+          before.erase(was);
+        }
+      }
+    }
+    for (const auto& [key, qty] : before) {
+      lots.push_back({sku, std::string(key.first), domain::Lot{key.second, {}, 0}});
+    }
   }
   if (!rows.empty()) {
     m_session->put_items(rows);
+    m_session->put_lots(lots);
     m_session->set_head(m_head);
   }
   m_session->commit();
@@ -487,6 +694,24 @@ void Replay::fold(const store::StoredEventView& row) {
                     : "the first event of '" + std::string(sku) + "' is " + std::string(row.type) +
                           ", not ItemCreated");
   }
+  const auto* reserved = std::get_if<domain::StockReserved>(&*event);
+  if (reserved || std::holds_alternative<domain::ReservationReleased>(*event) ||
+      std::holds_alternative<domain::ReservationCompleted>(*event)) {
+    m_lot_key.assign(sku);
+    m_lot_key.push_back('\0');
+    if (row.ref) {
+      m_lot_key.append(*row.ref);
+    }
+    auto lots = m_lots.find(m_lot_key);
+    if (lots == m_lots.end()) {
+      lots = m_lots.emplace(m_lot_key, std::vector<domain::Lot>{}).first;
+    }
+    if (reserved) {
+      domain::open_lot(lots->second, row.position, row.recorded_at, reserved->qty);
+    } else {
+      domain::draw_lots(lots->second, row.qty.value_or(0), row.position, row.recorded_at);
+    }
+  }
   state.item = domain::evolve(std::move(state.item), *event);
   state.item.version = row.version;  // resynchronize after a gap, so one gap is one problem
   state.item.updated_at = row.recorded_at;
@@ -497,6 +722,24 @@ void Replay::fold(const store::StoredEventView& row) {
   if (state.item.version % k_snapshot_interval == 0) {
     m_snapshots.push_back({state.item, row.position});
   }
+}
+
+std::vector<store::LotRow> Replay::lots() const {
+  std::vector<const util::StringMap<std::vector<domain::Lot>>::value_type*> keys;
+  keys.reserve(m_lots.size());
+  for (const auto& entry : m_lots) {
+    keys.push_back(&entry);
+  }
+  // sku NUL ref: byte order of the keys is (sku, ref) order.
+  std::sort(keys.begin(), keys.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::vector<store::LotRow> rows;
+  for (const auto* entry : keys) {
+    const std::size_t nul = entry->first.find('\0');
+    for (const domain::Lot& lot : entry->second) {
+      rows.push_back({entry->first.substr(0, nul), entry->first.substr(nul + 1), lot});
+    }
+  }
+  return rows;
 }
 
 }  // namespace inv::app

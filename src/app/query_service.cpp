@@ -1,6 +1,9 @@
 #include "inv/app/query_service.hpp"
 
+#include <algorithm>
+#include <limits>
 #include <string>
+#include <tuple>
 
 #include "inv/app/event_log.hpp"
 #include "inv/error.hpp"
@@ -102,6 +105,40 @@ std::vector<domain::Item> QueryService::list(std::string_view prefix) {
     items.push_back(cached.item);
   });
   return items;
+}
+
+std::vector<domain::Holding> QueryService::reservations(
+    const store::LotFilter& filter, std::optional<util::Timestamp> older_than) {
+  auto session = m_store.begin(store::Store::Mode::read);
+  if (filter.sku && !session->item(*filter.sku)) {
+    throw unknown_item(*filter.sku);
+  }
+  std::vector<store::LotRow> lots;
+  if (session->cache_version() >= k_cache_version) {
+    session->scan_lots(filter, [&](const store::LotRow& row) { lots.push_back(row); });
+  } else {
+    // A database of an older schema, not yet upgraded by a write: the replay has them.
+    Replay replay([](const Problem&) {});
+    session->scan(0, std::numeric_limits<std::int64_t>::max(),
+                  [&](const store::StoredEventView& row) { replay.fold(row); });
+    for (store::LotRow& row : replay.lots()) {
+      if ((!filter.sku || row.sku == *filter.sku) && (!filter.ref || row.ref == *filter.ref)) {
+        lots.push_back(std::move(row));
+      }
+    }
+  }
+  std::vector<domain::Holding> open;
+  const std::string cutoff =
+      older_than ? util::format_rfc3339_micros(older_than->micros) : std::string();
+  for (domain::Holding& holding : group_lots(lots)) {
+    if (holding.qty() > 0 && (!older_than || holding.since() <= cutoff)) {
+      open.push_back(std::move(holding));
+    }
+  }
+  std::stable_sort(open.begin(), open.end(), [](const domain::Holding& a, const domain::Holding& b) {
+    return std::tuple(a.since(), a.sku, a.ref) < std::tuple(b.since(), b.sku, b.ref);
+  });
+  return open;
 }
 
 void QueryService::history(const store::HistoryFilter& filter,

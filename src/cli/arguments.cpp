@@ -112,6 +112,41 @@ std::string parse_time_argument(std::string_view text, std::string_view name) {
   return util::format_rfc3339_micros(*instant);
 }
 
+util::Timestamp parse_older_than(std::string_view text, std::string_view name) {
+  const auto invalid = [&] {
+    return Error(ExitCode::usage, "invalid_duration",
+                 std::string(name) + " must be a whole number with a unit: s, m, h or d " +
+                     "(90s, 30m, 2h, 7d); got '" + util::excerpt(text) + "'");
+  };
+  if (text.size() < 2) {
+    throw invalid();
+  }
+  const char unit = text.back();
+  const std::int64_t seconds_per_unit = unit == 's'   ? 1
+                                        : unit == 'm' ? 60
+                                        : unit == 'h' ? 3600
+                                        : unit == 'd' ? 86400
+                                                      : 0;
+  const std::string_view digits = text.substr(0, text.size() - 1);
+  if (seconds_per_unit == 0 ||
+      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    throw invalid();
+  }
+  std::int64_t count = 0;
+  std::int64_t micros = 0;
+  for (const char digit : digits) {
+    if (__builtin_mul_overflow(count, 10, &count) || __builtin_add_overflow(count, digit - '0', &count)) {
+      throw invalid();
+    }
+  }
+  if (__builtin_mul_overflow(count, seconds_per_unit * 1000000, &micros)) {
+    throw invalid();
+  }
+  // Saturates at the epoch: "older than 10000000d" is everything.
+  const std::int64_t now = util::now_micros();
+  return util::Timestamp{micros >= now ? 0 : now - micros};
+}
+
 std::string checked_sku(std::string_view sku) {
   domain::validate_sku(sku);
   return std::string(sku);

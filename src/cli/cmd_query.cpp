@@ -8,6 +8,7 @@
 #include "inv/cli/context.hpp"
 #include "inv/domain/events.hpp"
 #include "inv/error.hpp"
+#include "inv/util/time.hpp"
 
 namespace inv::cli {
 
@@ -50,9 +51,11 @@ void setup_list(CLI::App& command, Context& ctx) {
   struct Args {
     std::optional<std::string> prefix;
     std::optional<std::string> as_of;
+    bool all = false;
   };
   auto args = std::make_shared<Args>();
   add_text_option(command, "--prefix", args->prefix, "Only SKUs that start with P", "P");
+  command.add_flag("--all", args->all, "Retired items too");
   add_text_option(command, "--as-of", args->as_of, "The stock report at TIME (inclusive)", "TIME");
   command.footer("inv list --prefix SKU-");
   command.callback([args, &ctx] {
@@ -63,7 +66,47 @@ void setup_list(CLI::App& command, Context& ctx) {
     const std::string prefix = args->prefix.value_or("");
     auto store = ctx.open(store::Access::read);
     app::QueryService queries(*store);
-    print_items(ctx.output(), time ? queries.list_as_of(*time, prefix) : queries.list(prefix));
+    std::vector<domain::Item> items =
+        time ? queries.list_as_of(*time, prefix) : queries.list(prefix);
+    if (!args->all) {
+      std::erase_if(items, [](const domain::Item& item) { return item.retired; });
+    }
+    print_items(ctx.output(), items);
+  });
+}
+
+void setup_reservations(CLI::App& command, Context& ctx) {
+  struct Args {
+    std::optional<std::string> sku;
+    std::optional<std::string> ref;
+    std::optional<std::string> older_than;
+  };
+  auto args = std::make_shared<Args>();
+  command
+      .add_option_function<std::string>(
+          k_sku_type, [args](const std::string& sku) { args->sku = sku; },
+          "Only this item's reservations")
+      ->type_name(k_sku_type);
+  add_text_option(command, "--ref", args->ref, "Only those of this ref", "REF");
+  add_text_option(command, "--older-than", args->older_than,
+                  "Only those whose oldest open unit is older than this (90s, 30m, 2h, 7d)",
+                  "DURATION");
+  command.footer("inv reservations --older-than 2h");
+  command.callback([args, &ctx] {
+    store::LotFilter filter;
+    if (args->sku) {
+      filter.sku = checked_sku(*args->sku);
+    }
+    filter.ref = optional_text(args->ref, "--ref");  // empty: every ref
+    std::optional<util::Timestamp> cutoff;
+    if (args->older_than) {
+      cutoff = parse_older_than(*args->older_than, "--older-than");
+    }
+    auto store = ctx.open(store::Access::read);
+    app::QueryService queries(*store);
+    ctx.suggesting_skus(filter.sku.value_or(""), [&] {
+      print_reservations(ctx.output(), queries.reservations(filter, cutoff), util::now_micros());
+    });
   });
 }
 

@@ -1,5 +1,5 @@
-// The write commands of SPEC §1: create, set-soh, adjust, set-available, reserve, release,
-// complete. Each takes the write options of SPEC §3.
+// The write commands of SPEC §1 and §8: create, set-soh, adjust, set-available, reserve, release,
+// complete (also of a whole order), sell, retire, expire. Each takes the write options of SPEC §3.
 #include <memory>
 
 #include "inv/app/command_service.hpp"
@@ -128,14 +128,118 @@ void setup_reserve(CLI::App& command, Context& ctx) {
       command, ctx, "QTY", "Units to reserve", "inv reserve SKU-1 2 --ref order-7");
 }
 
+namespace {
+
+// release and complete: `NAME SKU QTY` draws from the ref's (or the pool's) reservation of SKU;
+// `NAME --ref R` alone is the whole order (SPEC §8).
+template <class Command>
+void setup_draw(CLI::App& command, Context& ctx, app::WholeOrder::Kind kind,
+                const std::string& help, const std::string& example) {
+  struct Args {
+    std::string sku;
+    std::string qty;
+    WriteArgs write;
+  };
+  auto args = std::make_shared<Args>();
+  add_argument(command, k_sku_type, args->sku, "Item SKU (none: every SKU the --ref holds)",
+               false);
+  add_argument(command, "QTY", args->qty, help, false);
+  add_write_options(command, args->write);
+  command.footer(example);
+  command.callback([args, &ctx, kind] {
+    const std::string_view name = kind == app::WholeOrder::Kind::release ? "release" : "complete";
+    if (!args->sku.empty() || !args->qty.empty()) {
+      if (args->qty.empty()) {
+        throw usage_error("missing QTY: '" + std::string(name) +
+                          " SKU QTY', or '" + std::string(name) + " --ref R' for a whole order");
+      }
+      run_write(ctx,
+                Command{checked_sku(args->sku), parse_number(args->qty, "QTY", NumberKind::positive)},
+                args->write);
+      return;
+    }
+    const app::WriteOptions options = write_options(args->write);
+    if (!options.metadata.ref) {
+      throw usage_error("missing SKU and QTY: '" + std::string(name) + " SKU QTY', or '" +
+                        std::string(name) + " --ref R' for the whole order R");
+    }
+    if (options.expect_version) {
+      throw usage_error("--expect-version needs a SKU; a whole order has none");
+    }
+    ctx.require_format({Format::ndjson}, name);
+    auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
+    app::CommandService service(*store);
+    print_write_result(ctx.output(),
+                       service.execute(app::WholeOrder{kind, *options.metadata.ref}, options));
+  });
+}
+
+}  // namespace
+
 void setup_release(CLI::App& command, Context& ctx) {
-  setup_sku_number<domain::ReleaseReservation, NumberKind::positive>(
-      command, ctx, "QTY", "Reserved units to release", "inv release SKU-1 1 --ref order-7");
+  setup_draw<domain::ReleaseReservation>(
+      command, ctx, app::WholeOrder::Kind::release, "Reserved units to release",
+      "inv release SKU-1 1 --ref order-7\n"
+      "  inv release --ref order-7      (the whole order: every SKU it holds)");
 }
 
 void setup_complete(CLI::App& command, Context& ctx) {
-  setup_sku_number<domain::CompleteReservation, NumberKind::positive>(
-      command, ctx, "QTY", "Reserved units shipped", "inv complete SKU-1 1 --ref order-7");
+  setup_draw<domain::CompleteReservation>(
+      command, ctx, app::WholeOrder::Kind::complete, "Reserved units shipped",
+      "inv complete SKU-1 1 --ref order-7\n"
+      "  inv complete --ref order-7     (the whole order: every SKU it holds)");
+}
+
+void setup_sell(CLI::App& command, Context& ctx) {
+  setup_sku_number<domain::SellStock, NumberKind::positive>(
+      command, ctx, "QTY", "Units sold (taken from available and on hand)",
+      "inv sell SKU-1 2 --ref till-3");
+}
+
+void setup_retire(CLI::App& command, Context& ctx) {
+  struct Args {
+    std::string sku;
+    WriteArgs write;
+  };
+  auto args = std::make_shared<Args>();
+  add_argument(command, k_sku_type, args->sku, "Item SKU (its on hand and reserved must be 0)");
+  add_write_options(command, args->write);
+  command.footer("inv retire MUG-BLEU");
+  command.callback([args, &ctx] {
+    run_write(ctx, domain::RetireItem{checked_sku(args->sku)}, args->write);
+  });
+}
+
+void setup_expire(CLI::App& command, Context& ctx) {
+  struct Args {
+    std::optional<std::string> older_than;
+    bool dry_run = false;
+    std::optional<std::string> actor;
+    std::optional<std::string> idempotency_key;
+  };
+  auto args = std::make_shared<Args>();
+  add_text_option(command, "--older-than", args->older_than,
+                  "Release reservations whose oldest open unit is older than this (90s, 30m, "
+                  "2h, 7d)",
+                  "DURATION")
+      ->required();
+  command.add_flag("--dry-run", args->dry_run, "List what would be released; write nothing");
+  add_text_option(command, "--actor", args->actor,
+                  "Who is acting (default: $INV_ACTOR, else login name)", "NAME");
+  add_text_option(command, "--idempotency-key", args->idempotency_key,
+                  "Run at most once: a retry with the same key appends nothing", "K");
+  command.footer("inv expire --older-than 2h --dry-run");
+  command.callback([args, &ctx] {
+    const app::Expire expire{parse_older_than(*args->older_than, "--older-than")};
+    app::WriteOptions options;
+    options.dry_run = args->dry_run;
+    options.metadata.actor = resolve_actor(optional_text(args->actor, "--actor"));
+    options.metadata.idempotency_key = idempotency_key(args->idempotency_key);
+    ctx.require_format({Format::ndjson}, "expire");
+    auto store = ctx.open(options.dry_run ? store::Access::dry_run : store::Access::write);
+    app::CommandService service(*store);
+    print_write_result(ctx.output(), service.execute(expire, options));
+  });
 }
 
 }  // namespace inv::cli

@@ -9,6 +9,7 @@
 
 #include "inv/util/json_writer.hpp"
 #include "inv/util/text.hpp"
+#include "inv/util/time.hpp"
 
 #ifndef INV_VERSION
 #define INV_VERSION "0.0.0"
@@ -43,10 +44,14 @@ std::string item_json(const domain::Item& item) {
   append_json_int(json, item.reserved);
   json += ",\"available\":";
   append_json_int(json, item.available);
+  json += ",\"held\":";
+  append_json_int(json, item.held());
   json += ",\"version\":";
   append_json_int(json, item.version);
   json += ",\"updated_at\":";
   append_json_string(json, item.updated_at);
+  json += ",\"retired\":";
+  json += item.retired ? "true" : "false";
   json += '}';
   return json;
 }
@@ -85,12 +90,14 @@ std::vector<std::string> item_fields(const domain::Item& item) {
           std::to_string(item.on_hand),
           std::to_string(item.reserved),
           std::to_string(item.available),
+          std::to_string(item.held()),
           std::to_string(item.version),
-          item.updated_at};
+          item.updated_at,
+          item.retired ? "true" : "false"};
 }
 
-const std::vector<std::string> k_item_header = {"sku",       "on_hand", "reserved",
-                                                "available", "version", "updated_at"};
+const std::vector<std::string> k_item_header = {"sku",  "on_hand", "reserved",   "available",
+                                                "held", "version", "updated_at", "retired"};
 const std::vector<std::string> k_event_header = {
     "position", "sku",  "version",         "type",      "data", "recorded_at", "actor",
     "ref",      "note", "idempotency_key", "prev_hash", "hash"};
@@ -166,11 +173,24 @@ class TextTable {
   std::vector<bool> m_right;
 };
 
+// A listing as one JSON array (json) or one object a line (ndjson).
+template <class Row, class ToJson>
+std::string json_listing(Format format, const std::vector<Row>& rows, ToJson to_json) {
+  std::string text = format == Format::json ? "[" : "";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    text += format == Format::json && i > 0 ? "," : "";
+    text += to_json(rows[i]);
+    text += format == Format::json ? "" : "\n";
+  }
+  return format == Format::json ? text + "]\n" : text;
+}
+
 std::vector<std::string> item_text_row(const domain::Item& item) {
-  return {item.sku,
+  return {item.retired ? item.sku + " (retired)" : item.sku,
           std::to_string(item.on_hand),
           std::to_string(item.reserved),
           std::to_string(item.available),
+          std::to_string(item.held()),
           std::to_string(item.version),
           item.updated_at};
 }
@@ -202,6 +222,10 @@ std::string describe(const domain::Event& event) {
     std::string operator()(const domain::ReservationCompleted& e) const {
       return fmt::format("completed {}", e.qty);
     }
+    std::string operator()(const domain::StockSold& e) const {
+      return fmt::format("sold {}", e.qty);
+    }
+    std::string operator()(const domain::ItemRetired&) const { return "retired"; }
   };
   return std::visit(Describe{}, event);
 }
@@ -258,10 +282,13 @@ void print_item(const Output& out, const domain::Item& item) {
                              "on_hand     {}\n"
                              "reserved    {}\n"
                              "available   {}\n"
+                             "held        {}\n"
                              "version     {}\n"
-                             "updated_at  {}\n",
-                             item.sku, item.on_hand, item.reserved, item.available, item.version,
-                             item.updated_at));
+                             "updated_at  {}\n{}",
+                             item.sku, item.on_hand, item.reserved, item.available, item.held(),
+                             item.version, item.updated_at,
+                             item.retired ? "retired     yes: hidden from list, takes no writes\n"
+                                          : ""));
       return;
   }
 }
@@ -273,17 +300,8 @@ void print_items(const Output& out, const std::vector<domain::Item>& items) {
   std::string text;
   switch (out.format) {
     case Format::json:
-      text = "[";
-      for (std::size_t i = 0; i < items.size(); ++i) {
-        text += i == 0 ? "" : ",";
-        text += item_json(items[i]);
-      }
-      text += "]\n";
-      break;
     case Format::ndjson:
-      for (const auto& item : items) {
-        text += item_json(item) + "\n";
-      }
+      text = json_listing(out.format, items, item_json);
       break;
     case Format::csv:
       text = csv_row(k_item_header);
@@ -296,8 +314,8 @@ void print_items(const Output& out, const std::vector<domain::Item>& items) {
         write(out, "(no items)\n");  // SPEC §12: an empty listing says so
         return;
       }
-      TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "VERSION", "UPDATED_AT"},
-                      {false, true, true, true, true, false});
+      TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "HELD", "VERSION", "UPDATED_AT"},
+                      {false, true, true, true, true, true, false});
       for (const auto& item : items) {
         table.add(item_text_row(item));
       }
@@ -315,7 +333,16 @@ std::string write_result_json(const app::WriteResult& result, std::int64_t line)
     append_json_int(json, line);
     json += ',';
   }
-  json += "\"item\":" + item_json(result.item) + ",\"events\":[";
+  if (result.many_items) {
+    json += "\"items\":[";
+    for (std::size_t i = 0; i < result.items.size(); ++i) {
+      json += i == 0 ? "" : ",";
+      json += item_json(result.items[i]);
+    }
+    json += "],\"events\":[";
+  } else {
+    json += "\"item\":" + item_json(result.item) + ",\"events\":[";
+  }
   for (std::size_t i = 0; i < result.events.size(); ++i) {
     json += i == 0 ? "" : ",";
     json += event_json(result.events[i]);
@@ -334,6 +361,26 @@ void print_write_result(const Output& out, const app::WriteResult& result) {
   }
   if (out.format != Format::text) {
     write(out, write_result_json(result, 0) + "\n");
+    return;
+  }
+  const std::string prefix = result.dry_run     ? "dry run, nothing written: "
+                             : result.duplicate ? "already done, nothing written: "
+                                                : "";
+  if (result.many_items) {
+    // One line per event: a whole order or an expire touches many items.
+    std::string text;
+    for (const auto& event : result.events) {
+      const auto item = std::find_if(result.items.begin(), result.items.end(),
+                                     [&](const domain::Item& i) { return i.sku == event.sku; });
+      text += prefix + fmt::format("{}: {}{}", event.sku, describe(event.event),
+                                   event.metadata.ref ? " of " + util::escape_controls(*event.metadata.ref) : "");
+      if (item != result.items.end() && item->version == event.version) {
+        text += fmt::format(" -> on_hand {}, reserved {}, available {} (version {})",
+                            item->on_hand, item->reserved, item->available, item->version);
+      }
+      text += '\n';
+    }
+    write(out, text.empty() ? prefix + "nothing to do\n" : text);
     return;
   }
   std::string what;
@@ -395,6 +442,73 @@ void print_batch_result(const Output& out, const app::BatchResult& result,
                        result.dry_run ? "dry run, nothing written: would apply " : "applied ",
                        counted(result.commands, "command"), counted(result.events, "event"),
                        result.head.position, result.head.hash);
+  }
+  write(out, text);
+}
+
+namespace {
+
+std::string holding_json(const domain::Holding& holding) {
+  std::string json = "{\"sku\":";
+  append_json_string(json, holding.sku);
+  json += ",\"ref\":";
+  append_json_string_or_null(json, domain::event_ref(holding.ref));
+  json += ",\"qty\":";
+  append_json_int(json, holding.qty());
+  json += ",\"since\":";
+  append_json_string(json, holding.since());
+  json += '}';
+  return json;
+}
+
+// "45s", "12m", "3h 20m", "2d 4h": how long ago, in its two largest units.
+std::string age(std::int64_t seconds) {
+  if (seconds < 60) {
+    return fmt::format("{}s", std::max<std::int64_t>(seconds, 0));
+  }
+  if (seconds < 3600) {
+    return fmt::format("{}m", seconds / 60);
+  }
+  if (seconds < 86400) {
+    return fmt::format("{}h {}m", seconds / 3600, seconds % 3600 / 60);
+  }
+  return fmt::format("{}d {}h", seconds / 86400, seconds % 86400 / 3600);
+}
+
+}  // namespace
+
+void print_reservations(const Output& out, const std::vector<domain::Holding>& holdings,
+                        std::int64_t now) {
+  if (out.quiet) {
+    return;
+  }
+  std::string text;
+  switch (out.format) {
+    case Format::json:
+    case Format::ndjson:
+      text = json_listing(out.format, holdings, holding_json);
+      break;
+    case Format::csv:
+      text = csv_row({"sku", "ref", "qty", "since"});
+      for (const auto& holding : holdings) {
+        text += csv_row({holding.sku, holding.ref, std::to_string(holding.qty()), holding.since()});
+      }
+      break;
+    case Format::text: {
+      if (holdings.empty()) {
+        write(out, "(no reservations)\n");
+        return;
+      }
+      TextTable table({"SKU", "REF", "QTY", "SINCE", "AGE"}, {false, false, true, false, true});
+      for (const auto& holding : holdings) {
+        const auto since = util::parse_time(holding.since());
+        table.add({holding.sku, holding.ref.empty() ? "(pool)" : holding.ref,
+                   std::to_string(holding.qty()), holding.since(),
+                   since ? age((now - *since) / 1000000) : ""});
+      }
+      table.flush(out);
+      return;
+    }
   }
   write(out, text);
 }

@@ -23,6 +23,34 @@ void require_exists(const Item& item, const std::string& sku) {
   if (!item.exists()) {
     throw Error(ExitCode::not_found, "item_not_found", "no item with SKU '" + sku + "'");
   }
+  if (item.retired) {
+    throw rejected("item_retired", "item '" + sku + "' is retired: it takes no more writes");
+  }
+}
+
+// Release and complete draw from what the command's ref holds (SPEC §8).
+void require_held(std::string_view verb, const std::string& sku, std::int64_t qty,
+                  const Item& item, const Holdings& holdings) {
+  const std::int64_t held = holdings.own.qty();
+  if (qty <= held && qty <= item.reserved) {
+    return;
+  }
+  const std::string& ref = holdings.own.ref;
+  std::string message = "cannot " + std::string(verb) + " " + str(qty) + " of '" + sku + "': " +
+                        describe_holder(ref) + " holds " + str(std::max<std::int64_t>(held, 0));
+  std::string others;
+  for (const Holding& holding : holdings.all) {
+    if (holding.ref != ref && holding.qty() > 0) {
+      others += others.empty() ? "" : ", ";
+      others += (holding.ref.empty() ? std::string("the unnamed pool") : "'" + holding.ref + "'") +
+                " " + str(holding.qty());
+    }
+  }
+  if (!others.empty()) {
+    message += ref.empty() ? "; reservations are held by " + others + " (name one with --ref)"
+                           : " (also held: " + others + ")";
+  }
+  throw rejected("insufficient_reserved", message);
 }
 
 // `available` after on_hand moves from item.on_hand to new_on_hand (SPEC §1, set-soh/adjust):
@@ -51,6 +79,7 @@ std::vector<Event> decide_set_on_hand(const SetOnHand& c, const Item& item) {
   if (!item.exists()) {
     return {ItemCreated{c.on_hand, c.on_hand}};
   }
+  require_exists(item, c.sku);
   if (c.on_hand < item.reserved) {
     throw rejected("below_reserved", "cannot set on hand of '" + c.sku + "' to " + str(c.on_hand) +
                                          ": " + str(item.reserved) + " are reserved");
@@ -94,35 +123,56 @@ std::vector<Event> decide_reserve(const ReserveStock& c, const Item& item) {
   return {StockReserved{c.qty}};
 }
 
-std::vector<Event> decide_release(const ReleaseReservation& c, const Item& item) {
+std::vector<Event> decide_release(const ReleaseReservation& c, const Item& item,
+                                  const Holdings& holdings) {
   require_exists(item, c.sku);
-  if (c.qty > item.reserved) {
-    throw rejected("insufficient_reserved", "cannot release " + str(c.qty) + " of '" + c.sku +
-                                                "': only " + str(item.reserved) + " reserved");
-  }
+  require_held("release", c.sku, c.qty, item, holdings);
   return {ReservationReleased{c.qty}};
 }
 
-std::vector<Event> decide_complete(const CompleteReservation& c, const Item& item) {
+std::vector<Event> decide_complete(const CompleteReservation& c, const Item& item,
+                                   const Holdings& holdings) {
   require_exists(item, c.sku);
-  if (c.qty > item.reserved) {
-    throw rejected("insufficient_reserved", "cannot complete " + str(c.qty) + " of '" + c.sku +
-                                                "': only " + str(item.reserved) + " reserved");
-  }
+  require_held("complete", c.sku, c.qty, item, holdings);
   return {ReservationCompleted{c.qty}};
+}
+
+std::vector<Event> decide_sell(const SellStock& c, const Item& item) {
+  require_exists(item, c.sku);
+  if (c.qty > item.available) {
+    throw rejected("insufficient_available", "cannot sell " + str(c.qty) + " of '" + c.sku +
+                                                 "': only " + str(item.available) + " available");
+  }
+  return {StockSold{c.qty}};
+}
+
+std::vector<Event> decide_retire(const RetireItem& c, const Item& item) {
+  require_exists(item, c.sku);
+  if (item.on_hand != 0 || item.reserved != 0) {
+    throw rejected("item_not_empty", "cannot retire '" + c.sku + "': it has on hand " +
+                                         str(item.on_hand) + " and reserved " +
+                                         str(item.reserved) + " (both must be 0)");
+  }
+  return {ItemRetired{}};
 }
 
 }  // namespace
 
-std::vector<Event> decide(const Command& command, const Item& item) {
+std::vector<Event> decide(const Command& command, const Item& item, const Holdings& holdings) {
   return std::visit(Overloaded{
                         [&](const CreateItem& c) { return decide_create(c, item); },
                         [&](const SetOnHand& c) { return decide_set_on_hand(c, item); },
                         [&](const AdjustStock& c) { return decide_adjust(c, item); },
                         [&](const SetAvailable& c) { return decide_set_available(c, item); },
                         [&](const ReserveStock& c) { return decide_reserve(c, item); },
-                        [&](const ReleaseReservation& c) { return decide_release(c, item); },
-                        [&](const CompleteReservation& c) { return decide_complete(c, item); },
+                        [&](const ReleaseReservation& c) {
+                          return decide_release(c, item, holdings);
+                        },
+                        [&](const CompleteReservation& c) {
+                          return decide_complete(c, item, holdings);
+                        },
+                        [&](const SellStock& c) { return decide_sell(c, item); },
+                        [&](const RetireItem& c) { return decide_retire(c, item); },
                     },
                     command);
 }
@@ -162,6 +212,11 @@ Item evolve(Item item, const Event& event) {
                    item.reserved = sub(item.reserved, e.qty);
                    item.on_hand = sub(item.on_hand, e.qty);
                  },
+                 [&](const StockSold& e) {
+                   item.on_hand = sub(item.on_hand, e.qty);
+                   item.available = sub(item.available, e.qty);
+                 },
+                 [&](const ItemRetired&) { item.retired = true; },
              },
              event);
   ++item.version;
@@ -204,6 +259,11 @@ bool is_outcome_of(const Command& command, const Event& event) {
                           const auto* e = std::get_if<ReservationCompleted>(&event);
                           return e && e->qty == c.qty;
                         },
+                        [&](const SellStock& c) {
+                          const auto* e = std::get_if<StockSold>(&event);
+                          return e && e->qty == c.qty;
+                        },
+                        [&](const RetireItem&) { return std::holds_alternative<ItemRetired>(event); },
                     },
                     command);
 }
@@ -219,6 +279,8 @@ bool is_command_of(std::string_view command_name, const Event& event) {
           [&](const StockReserved&) { return command_name == "reserve"; },
           [&](const ReservationReleased&) { return command_name == "release"; },
           [&](const ReservationCompleted&) { return command_name == "complete"; },
+          [&](const StockSold&) { return command_name == "sell"; },
+          [&](const ItemRetired&) { return command_name == "retire"; },
       },
       event);
 }

@@ -63,7 +63,12 @@ void add_movement(Movements& row, const Event& event) {
                    add_to(row.shipped, e.qty, sku);
                    add_to(row.closing, negated(e.qty, sku), sku);
                  },
+                 [&](const StockSold& e) {
+                   add_to(row.sold, e.qty, sku);
+                   add_to(row.closing, negated(e.qty, sku), sku);
+                 },
                  [](const AvailableSet&) {},
+                 [](const ItemRetired&) {},
                  [](const StockReserved&) {},
                  [](const ReservationReleased&) {},
              },

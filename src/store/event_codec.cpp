@@ -48,6 +48,8 @@ std::string event_data_json(const domain::Event& event) {
                  [&](const domain::StockReserved& e) { field(out, "qty", e.qty, true); },
                  [&](const domain::ReservationReleased& e) { field(out, "qty", e.qty, true); },
                  [&](const domain::ReservationCompleted& e) { field(out, "qty", e.qty, true); },
+                 [&](const domain::StockSold& e) { field(out, "qty", e.qty, true); },
+                 [&](const domain::ItemRetired&) { out.push_back('}'); },
              },
              event);
   return out;
@@ -137,6 +139,8 @@ std::optional<domain::Event> event_from_columns(std::string_view type, std::int6
       [&](std::type_identity<domain::ReservationCompleted>) {
         return domain::ReservationCompleted{qty};
       },
+      [&](std::type_identity<domain::StockSold>) { return domain::StockSold{qty}; },
+      [&](std::type_identity<domain::ItemRetired>) { return domain::ItemRetired{}; },
   };
   return domain::make_event(type, make);
 }
@@ -164,6 +168,8 @@ EventColumns event_columns(const domain::Event& event) {
                         [](const domain::ReservationCompleted& e) {
                           return EventColumns{e.qty, {}, {}, {}};
                         },
+                        [](const domain::StockSold& e) { return EventColumns{e.qty, {}, {}, {}}; },
+                        [](const domain::ItemRetired&) { return EventColumns{}; },
                     },
                     event);
 }

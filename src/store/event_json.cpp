@@ -113,6 +113,11 @@ domain::Event parse_data(const std::string& type, const json& data) {
       [&](std::type_identity<domain::ReservationCompleted>) {
         return domain::ReservationCompleted{qty()};
       },
+      [&](std::type_identity<domain::StockSold>) { return domain::StockSold{qty()}; },
+      [&](std::type_identity<domain::ItemRetired>) {
+        expect_keys(data, {}, "data");
+        return domain::ItemRetired{};
+      },
   };
   if (auto event = domain::make_event(type, make)) {
     return *event;

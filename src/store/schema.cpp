@@ -90,6 +90,25 @@ UPDATE head SET hash = coalesce((SELECT hash FROM events ORDER BY position DESC 
 constexpr const char* k_items_seal_v2 =
     "ALTER TABLE items ADD COLUMN seal TEXT NOT NULL DEFAULT ''";
 
+// Version 3 (SPEC §8): the open reservations per SKU and ref, one row per reserve still open
+// (oldest first within a ref gives `since`); a retired flag on items and snapshots; and the
+// version of the rules the caches were built by, so that the first write after this migration
+// rebuilds them from the log (app::LogWriter), in its own transaction.
+constexpr const char* k_schema_v3 = R"sql(
+ALTER TABLE items ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE snapshots ADD COLUMN retired INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE head ADD COLUMN caches INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE reservations (
+  sku         TEXT    NOT NULL,
+  ref         TEXT    NOT NULL,  -- '' for the unnamed pool
+  position    INTEGER NOT NULL,  -- of the StockReserved that opened the lot
+  recorded_at TEXT    NOT NULL,
+  qty         INTEGER NOT NULL,
+  PRIMARY KEY (sku, ref, position)
+) WITHOUT ROWID;
+CREATE INDEX reservations_by_ref ON reservations (ref, sku, position);
+)sql";
+
 Error foreign(const std::string& path, const std::string& why) {
   return Error(ExitCode::integrity, "not_an_inv_database",
                "'" + path + "' is not an inv database (" + why + ")");
@@ -128,6 +147,7 @@ void create_or_migrate(Database& db, const std::string& path) {
       db.execute(k_schema_v1);
       db.execute(k_items_seal_v2);
       db.execute(k_schema_v2);
+      db.execute(k_schema_v3);
       db.execute(("PRAGMA application_id = " + std::to_string(k_application_id)).c_str());
       db.execute(("PRAGMA user_version = " + std::to_string(k_schema_version)).c_str());
       return;
@@ -137,6 +157,10 @@ void create_or_migrate(Database& db, const std::string& path) {
         db.execute(k_items_seal_v2);
         db.execute(k_schema_v2);
         db.execute("PRAGMA user_version = 2");
+      }
+      if (db.pragma_int("user_version") == 2) {
+        db.execute(k_schema_v3);
+        db.execute("PRAGMA user_version = 3");
       }
       return;
   }

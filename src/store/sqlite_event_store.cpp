@@ -83,6 +83,7 @@ void visit_rows(Statement& row, const std::function<void(const StoredEventView&)
   }
 }
 
+// Reads a row selected as sku, on_hand, reserved, available, version, updated_at, retired.
 domain::Item read_item(const Statement& row) {
   domain::Item item;
   item.sku = row.text(0);
@@ -91,7 +92,15 @@ domain::Item read_item(const Statement& row) {
   item.available = row.int64(3);
   item.version = row.int64(4);
   item.updated_at = row.text(5);
+  item.retired = row.int64(6) != 0;
   return item;
+}
+
+// The columns read_item reads, then the seal, from `items` of a file of schema `schema` (older
+// files are read as they are: no seal before 2, nobody retired before 3).
+std::string item_columns(std::int64_t schema) {
+  return std::string("sku, on_hand, reserved, available, version, updated_at, ") +
+         (schema >= 3 ? "retired, " : "0, ") + (schema >= 2 ? "seal" : "''");
 }
 
 // SPEC §12: a database the user may not open (a directory they cannot enter, a file they cannot
@@ -114,12 +123,13 @@ Error missing_database(const std::filesystem::path& path) {
 // One transaction on the SQLite file. Write primitives run only in a write transaction.
 class SqliteSession final : public Session {
  public:
-  // `legacy`: a schema 1 file opened for reading (no head record, no seals; writers migrate it).
-  SqliteSession(SqliteStore& store, Database& db, Transaction::Mode mode, bool legacy)
-      : m_store(store), m_db(db), m_transaction(db, mode), m_legacy(legacy) {}
+  // `schema`: the file's schema version; older ones are opened for reading only (writers migrate
+  // them first).
+  SqliteSession(SqliteStore& store, Database& db, Transaction::Mode mode, std::int64_t schema)
+      : m_store(store), m_db(db), m_transaction(db, mode), m_schema(schema) {}
 
   std::optional<Head> committed_head() override {
-    if (m_legacy) {
+    if (m_schema < 2) {
       const auto last = last_event();
       return last ? Head{last->position, last->hash, last->recorded_at} : Head{};
     }
@@ -142,15 +152,12 @@ class SqliteSession final : public Session {
   }
 
   std::optional<CachedItem> item(std::string_view sku) override {
-    auto row = m_db.cached(m_legacy ? "SELECT sku, on_hand, reserved, available, version, "
-                                      "updated_at, '' FROM items WHERE sku = ?"
-                                    : "SELECT sku, on_hand, reserved, available, version, "
-                                      "updated_at, seal FROM items WHERE sku = ?");
+    auto row = m_db.cached("SELECT " + item_columns(m_schema) + " FROM items WHERE sku = ?");
     row->bind(1, sku);
     if (!row->step()) {
       return std::nullopt;
     }
-    return CachedItem{read_item(*row), std::string(row->text(6))};
+    return CachedItem{read_item(*row), std::string(row->text(7))};
   }
 
   std::optional<ItemTip> item_tip(std::string_view sku) override {
@@ -165,14 +172,13 @@ class SqliteSession final : public Session {
 
   std::optional<Snapshot> snapshot_at_or_before(std::string_view sku,
                                                 std::int64_t version) override {
-    auto row = m_db.cached(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, position FROM snapshots "
-        "WHERE sku = ? AND version <= ? ORDER BY version DESC LIMIT 1");
+    auto row = m_db.cached(snapshot_select() +
+                           "WHERE sku = ? AND version <= ? ORDER BY version DESC LIMIT 1");
     row->bind(1, sku).bind(2, version);
     if (!row->step()) {
       return std::nullopt;
     }
-    return Snapshot{read_item(*row), row->int64(6)};
+    return Snapshot{read_item(*row), row->int64(7)};
   }
 
   void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
@@ -221,30 +227,63 @@ class SqliteSession final : public Session {
     // A range scan on the primary key rather than LIKE, which would treat '%' and '_' in a SKU
     // as wildcards and ignore case. The upper bound is the prefix followed by the byte 0xFF,
     // which no UTF-8 text contains.
-    auto row = m_db.cached(m_legacy ? "SELECT sku, on_hand, reserved, available, version, "
-                                      "updated_at, '' FROM items "
-                                      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku"
-                                    : "SELECT sku, on_hand, reserved, available, version, "
-                                      "updated_at, seal FROM items "
-                                      "WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
+    auto row = m_db.cached("SELECT " + item_columns(m_schema) +
+                           " FROM items WHERE sku >= ?1 AND sku < ?2 ORDER BY sku");
     std::string upper(prefix);
     upper.push_back('\xFF');
     row->bind(1, prefix).bind(2, std::string_view(upper));
     CachedItem cached;
     while (row->step()) {
       cached.item = read_item(*row);
-      cached.seal = row->text(6);
+      cached.seal = row->text(7);
       visit(cached);
     }
   }
 
   void scan_snapshots(const std::function<void(const Snapshot&)>& visit) override {
-    auto row = m_db.cached(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, position "
-        "FROM snapshots ORDER BY sku, version");
+    auto row = m_db.cached(snapshot_select() + "ORDER BY sku, version");
     while (row->step()) {
-      visit(Snapshot{read_item(*row), row->int64(6)});
+      visit(Snapshot{read_item(*row), row->int64(7)});
     }
+  }
+
+  void scan_lots(const LotFilter& filter,
+                 const std::function<void(const LotRow&)>& visit) override {
+    if (m_schema < 3) {
+      return;  // an older file has no open reservations cache (cache_version() says so)
+    }
+    std::string sql = "SELECT sku, ref, position, recorded_at, qty FROM reservations WHERE 1";
+    if (filter.sku) {
+      sql += " AND sku = ?1";
+    }
+    if (filter.ref) {
+      sql += " AND ref = ?2";
+    }
+    sql += filter.ref && !filter.sku ? " ORDER BY ref, sku, position" : " ORDER BY sku, ref, position";
+    auto row = m_db.cached(sql);
+    if (filter.sku) {
+      row->bind(1, std::string_view(*filter.sku));
+    }
+    if (filter.ref) {
+      row->bind(2, std::string_view(*filter.ref));
+    }
+    LotRow lot;
+    while (row->step()) {
+      lot.sku = row->text(0);
+      lot.ref = row->text(1);
+      lot.lot.position = row->int64(2);
+      lot.lot.recorded_at = row->text(3);
+      lot.lot.qty = row->int64(4);
+      visit(lot);
+    }
+  }
+
+  std::int64_t cache_version() override {
+    if (m_schema < 3) {
+      return 0;
+    }
+    auto row = m_db.cached("SELECT caches FROM head WHERE id = 1");
+    return row->step() ? row->int64(0) : 0;
   }
 
   void scan_command_keys(const std::function<void(const CommandKey&)>& visit) override {
@@ -340,7 +379,7 @@ class SqliteSession final : public Session {
   void put_items(std::span<const CachedItem> items) override {
     auto statement = m_db.cached(
         "INSERT OR REPLACE INTO items (sku, on_hand, reserved, available, version, updated_at, "
-        "seal) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "seal, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const CachedItem& cached : items) {
       const domain::Item& item = cached.item;
       statement->bind(1, std::string_view(item.sku))
@@ -350,6 +389,7 @@ class SqliteSession final : public Session {
           .bind(5, item.version)
           .bind(6, std::string_view(item.updated_at))
           .bind(7, std::string_view(cached.seal))
+          .bind(8, std::int64_t{item.retired})
           .run();
       statement->reset();
     }
@@ -358,8 +398,8 @@ class SqliteSession final : public Session {
   void put_snapshots(std::span<const Snapshot> snapshots) override {
     auto statement = m_db.cached(
         "INSERT OR REPLACE INTO snapshots "
-        "(sku, version, position, on_hand, reserved, available, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "(sku, version, position, on_hand, reserved, available, updated_at, retired) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     for (const Snapshot& snapshot : snapshots) {
       const domain::Item& item = snapshot.item;
       statement->bind(1, std::string_view(item.sku))
@@ -369,9 +409,40 @@ class SqliteSession final : public Session {
           .bind(5, item.reserved)
           .bind(6, item.available)
           .bind(7, std::string_view(item.updated_at))
+          .bind(8, std::int64_t{item.retired})
           .run();
       statement->reset();
     }
+  }
+
+  void put_lots(std::span<const LotRow> lots) override {
+    auto put = m_db.cached(
+        "INSERT OR REPLACE INTO reservations (sku, ref, position, recorded_at, qty) "
+        "VALUES (?, ?, ?, ?, ?)");
+    auto remove =
+        m_db.cached("DELETE FROM reservations WHERE sku = ? AND ref = ? AND position = ?");
+    for (const LotRow& row : lots) {
+      if (row.lot.qty == 0) {
+        remove->bind(1, std::string_view(row.sku))
+            .bind(2, std::string_view(row.ref))
+            .bind(3, row.lot.position)
+            .run();
+        remove->reset();
+        continue;
+      }
+      put->bind(1, std::string_view(row.sku))
+          .bind(2, std::string_view(row.ref))
+          .bind(3, row.lot.position)
+          .bind(4, std::string_view(row.lot.recorded_at))
+          .bind(5, row.lot.qty)
+          .run();
+      put->reset();
+    }
+  }
+
+  void set_cache_version(std::int64_t version) override {
+    auto statement = m_db.cached("UPDATE head SET caches = ? WHERE id = 1");
+    statement->bind(1, version).run();
   }
 
   void put_command_key(const CommandKey& key) override {
@@ -387,14 +458,17 @@ class SqliteSession final : public Session {
 
   void set_head(const Head& head) override {
     auto statement = m_db.cached(
-        "INSERT OR REPLACE INTO head (id, position, hash, recorded_at) VALUES (1, ?, ?, ?)");
+        "INSERT INTO head (id, position, hash, recorded_at) VALUES (1, ?1, ?2, ?3) "
+        "ON CONFLICT (id) DO UPDATE SET position = ?1, hash = ?2, recorded_at = ?3");
     statement->bind(1, head.position)
         .bind(2, std::string_view(head.hash))
         .bind(3, std::string_view(head.recorded_at))
         .run();
   }
 
-  void clear_caches() override { m_db.execute("DELETE FROM items; DELETE FROM snapshots;"); }
+  void clear_caches() override {
+    m_db.execute("DELETE FROM items; DELETE FROM snapshots; DELETE FROM reservations;");
+  }
 
   void commit() override {
     m_transaction.commit();
@@ -405,7 +479,12 @@ class SqliteSession final : public Session {
   SqliteStore& m_store;
   Database& m_db;
   Transaction m_transaction;
-  bool m_legacy;
+  std::int64_t m_schema;
+
+  std::string snapshot_select() const {
+    return std::string("SELECT sku, on_hand, reserved, available, version, updated_at, ") +
+           (m_schema >= 3 ? "retired" : "0") + ", position FROM snapshots ";
+  }
 };
 
 void open_in_memory(std::unique_ptr<Database>& db, int wait_ms) {
@@ -431,7 +510,7 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, Access access, int w
       try {
         const FileState state = inspect_file(*m_db, path.string());
         m_initialized = state != FileState::empty;
-        m_legacy = state == FileState::needs_migration;
+        m_schema = m_db->pragma_int("user_version");
       } catch (const Error& error) {
         // A WAL database in a directory we cannot write cannot get its -shm file. With no -wal
         // file there, nobody can be writing it either, so it can be read as immutable.
@@ -443,7 +522,7 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, Access access, int w
         m_db = std::make_unique<Database>(path, OpenMode::immutable, wait_ms);
         const FileState state = inspect_file(*m_db, path.string());
         m_initialized = state != FileState::empty;
-        m_legacy = state == FileState::needs_migration;
+        m_schema = m_db->pragma_int("user_version");
       }
       // An older schema is read as it is (migration needs a writer).
       return;
@@ -453,10 +532,18 @@ SqliteStore::SqliteStore(const std::filesystem::path& path, Access access, int w
         return;
       }
       m_db = std::make_unique<Database>(path, OpenMode::read_write, wait_ms);
-      if (inspect_file(*m_db, path.string()) != FileState::current) {
-        // A dry run must not change the file, and an empty or older file has no current schema:
-        // answer from an empty in-memory log instead.
-        open_in_memory(m_db, wait_ms);
+      switch (inspect_file(*m_db, path.string())) {
+        case FileState::current:
+          break;
+        case FileState::needs_migration:
+          // Migrated inside the dry run's own transaction, which is never committed.
+          m_migrate_path = path.string();
+          m_schema = m_db->pragma_int("user_version");
+          break;
+        case FileState::empty:
+          // A dry run must not change the file: answer from an empty in-memory log instead.
+          open_in_memory(m_db, wait_ms);
+          break;
       }
       return;
     case Access::write:
@@ -551,10 +638,15 @@ std::unique_ptr<Session> SqliteStore::begin(Mode mode) {
     // An empty file opened for reading: answer as an empty log, from an empty in-memory schema.
     open_in_memory(m_db, m_db->busy_timeout_ms());
     m_initialized = true;
+    m_schema = k_schema_version;
   }
-  return std::make_unique<SqliteSession>(
+  auto session = std::make_unique<SqliteSession>(
       *this, *m_db, mode == Mode::write ? Transaction::Mode::write : Transaction::Mode::read,
-      m_legacy);
+      m_migrate_path.empty() || mode != Mode::write ? m_schema : k_schema_version);
+  if (!m_migrate_path.empty() && mode == Mode::write) {
+    create_or_migrate(*m_db, m_migrate_path);
+  }
+  return session;
 }
 
 }  // namespace inv::store

@@ -30,15 +30,16 @@ inv --db other.db create OTHER-1 >/dev/null
 # SPEC §12: a SKU with shell metacharacters is inserted quoted.
 inv --db meta.db create 'semi;colon' >/dev/null
 
-event_types="AvailableSet ItemCreated OnHandSet ReservationCompleted ReservationReleased StockAdjusted StockReserved"
+event_types="AvailableSet ItemCreated ItemRetired OnHandSet ReservationCompleted ReservationReleased StockAdjusted StockReserved StockSold"
 # The cases every shell must get right: "LINE|the completions (sorted, space-separated)".
 cases=(
-  "inv res|reserve"
+  "inv res|reservations reserve"
+  "inv sel|sell"
   "inv history --l|--limit"
   "inv --format |csv json ndjson text"
   "inv list --format n|ndjson"
   "inv history --type |$event_types"
-  "inv history --type Stock|StockAdjusted StockReserved"
+  "inv history --type Stock|StockAdjusted StockReserved StockSold"
   "inv reserve |SKU-A SKU-B ZED-1"
   "inv reserve S|SKU-A SKU-B"
   "inv adjust Z|ZED-1"
@@ -46,8 +47,8 @@ cases=(
   "inv --vers|--version"
   "inv show SKU-A --v|"            # --version only before the command
   # `inv help <TAB>`: the commands and the help topics (SPEC §12).
-  "inv help |adjust apply complete completion create environment exit-codes export formats head help history import init list rebuild release reserve set-available set-soh show stats time verify"
-  "inv help ex|exit-codes export"
+  "inv help |adjust apply complete completion create environment exit-codes expire export formats head help history import init list rebuild release reservations reserve retire sell set-available set-soh show stats time verify"
+  "inv help ex|exit-codes expire export"
 )
 tested=0
 
@@ -180,7 +181,7 @@ EOF
     [ "$got" = "${case#*|}" ] || problems+="
   '${case%%|*}<TAB>' offers '$got', expected '${case#*|}'"
   done
-  for case in "inv res|inv reserve " "inv history --l|inv history --limit " "inv reserve S|inv reserve SKU-" \
+  for case in "inv res|inv reserv" "inv sel|inv sell " "inv history --l|inv history --limit " "inv reserve S|inv reserve SKU-" \
     "inv --db other.db show |inv --db other.db show OTHER-1 " \
     "inv --db meta.db show sem|inv --db meta.db show semi\\;colon "; do
     got=$(zsh_result "${case%%|*}" buffer)

@@ -13,7 +13,7 @@ inv reserve A 3 --ref order-1 --note 'first "order", rush' >/dev/null
 inv adjust A -2 --actor alice >/dev/null
 inv set-available B 7 >/dev/null
 inv set-soh C 4 --note 'count é' >/dev/null
-inv release A 1 >/dev/null
+inv release A 1 --ref order-1 >/dev/null
 inv complete A 2 --ref order-1 >/dev/null
 inv set-soh A 5 >/dev/null
 inv adjust B -9223372036854775807 >/dev/null

@@ -33,7 +33,7 @@ inv set-soh B 5 --actor bob >/dev/null                              # 2  ItemCre
 inv reserve A 3 --ref o-1 --idempotency-key k1 >/dev/null           # 3  StockReserved
 inv adjust B -2 >/dev/null                                          # 4  StockAdjusted
 inv set-available A 4 >/dev/null                                    # 5  AvailableSet
-inv release A 1 --idempotency-key k2 >/dev/null                     # 6  ReservationReleased
+inv release A 1 --ref o-1 --idempotency-key k2 >/dev/null           # 6  ReservationReleased
 inv complete A 1 --ref o-1 >/dev/null                               # 7  ReservationCompleted
 inv set-soh B 9 >/dev/null                                          # 8  OnHandSet
 inv create C --soh 3 >/dev/null                                     # 9  ItemCreated
@@ -118,7 +118,7 @@ fi
 run --db copy.db reserve A 3 --ref o-1 --idempotency-key k1 --json
 expect_rc 0
 expect_eq "$(json_get "$out" '$.duplicate')" 1 "duplicate of a retried reserve on the copy"
-run --db copy.db release A 1 --idempotency-key k2 --json
+run --db copy.db release A 1 --ref o-1 --idempotency-key k2 --json
 expect_rc 0
 expect_eq "$(json_get "$out" '$.duplicate')" 1 "duplicate of a retried release on the copy"
 expect_exit 5 --db copy.db reserve A 1 --idempotency-key k1

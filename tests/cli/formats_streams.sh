@@ -7,7 +7,7 @@
 
 ESC=$'\033'
 event_header="position,sku,version,type,data,recorded_at,actor,ref,note,idempotency_key,prev_hash,hash"
-item_header="sku,on_hand,reserved,available,version,updated_at"
+item_header="sku,on_hand,reserved,available,held,version,updated_at,retired"
 
 # ndjson_array TEXT: NDJSON lines as one JSON array (checked: every line is a JSON object).
 ndjson_array() {
@@ -80,8 +80,10 @@ expect_eq "$(sqlite3 :memory: '.import --csv list.csv t' "SELECT count(*) FROM j
     ON t.sku = json_extract(j.value, '\$.sku') AND CAST(t.on_hand AS INTEGER) = json_extract(j.value, '\$.on_hand')
     AND CAST(t.reserved AS INTEGER) = json_extract(j.value, '\$.reserved')
     AND CAST(t.available AS INTEGER) = json_extract(j.value, '\$.available')
+    AND CAST(t.held AS INTEGER) = json_extract(j.value, '\$.held')
     AND CAST(t.version AS INTEGER) = json_extract(j.value, '\$.version')
-    AND t.updated_at = json_extract(j.value, '\$.updated_at');")" 3 "items of list.csv equal to list --json"
+    AND t.updated_at = json_extract(j.value, '\$.updated_at')
+    AND t.retired = (CASE json_type(j.value, '\$.retired') WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' END);")" 3 "items of list.csv equal to list --json"
 grep -qF '"B,""x"""' list.csv || fail "the SKU B,\"x\" is not quoted per RFC 4180 in list.csv:
 $(cat list.csv)"
 

@@ -35,7 +35,7 @@ expect_eq "$(tables_in "$schema")" 0 "inv tables after a dry run"
 run init
 expect_rc 0
 expect_contains "$out" "initialized" "inv init"
-expect_eq "$(tables_in "$schema")" 6 "inv tables after init"
+expect_eq "$(tables_in "$schema")" 7 "inv tables after init"  # meta, events, head, items, snapshots, commands, reservations (SPEC §8)
 expect_exit 0 init                   # again: nothing to do
 expect_eq "$(in_schema "$schema" "SELECT value FROM inv_meta WHERE key = 'application_id'")" 1229870641 "application id in inv_meta"
 

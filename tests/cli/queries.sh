@@ -43,16 +43,16 @@ expect_contains "$out" "first_event_at  (no events)" "inv stats on an empty log"
 expect_eq "$(json_type "$(inv stats --json)" '$.first_event_at')" "null" "first_event_at of an empty log"
 
 # ---- a populated log --------------------------------------------------------------------------
-inv create A --soh 10 >/dev/null      # 1
-inv create B --soh 5 >/dev/null       # 2
-inv reserve A 3 --ref o-1 >/dev/null  # 3
-inv reserve B 1 >/dev/null            # 4
-inv release A 1 >/dev/null            # 5
-inv complete A 2 >/dev/null           # 6
-inv adjust B 4 >/dev/null             # 7
-inv set-available B 2 >/dev/null      # 8
-inv set-soh A 20 >/dev/null           # 9
-inv set-soh C 3 >/dev/null            # 10
+inv create A --soh 10 >/dev/null       # 1
+inv create B --soh 5 >/dev/null        # 2
+inv reserve A 3 --ref o-1 >/dev/null   # 3
+inv reserve B 1 >/dev/null             # 4
+inv release A 1 --ref o-1 >/dev/null   # 5
+inv complete A 2 --ref o-1 >/dev/null  # 6
+inv adjust B 4 >/dev/null              # 7
+inv set-available B 2 >/dev/null       # 8
+inv set-soh A 20 >/dev/null            # 9
+inv set-soh C 3 >/dev/null             # 10
 
 # show: the item as JSON and as text.
 run show A --json

@@ -14,6 +14,7 @@
 
 #include "inv/domain/events.hpp"
 #include "inv/domain/item.hpp"
+#include "inv/domain/reservations.hpp"
 #include "inv/error.hpp"
 
 namespace inv {
@@ -45,12 +46,27 @@ std::string error_code_of(F&& f) {
   return "";
 }
 
+// The message `f` fails with, or "" if it returns.
+template <class F>
+std::string message_of(F&& f) {
+  try {
+    std::forward<F>(f)();
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
 namespace domain {
 
 inline void PrintTo(const Item& item, std::ostream* out) {
   *out << "Item{sku=" << item.sku << ", on_hand=" << item.on_hand << ", reserved=" << item.reserved
        << ", available=" << item.available << ", version=" << item.version << ", updated_at='"
-       << item.updated_at << "'}";
+       << item.updated_at << "'" << (item.retired ? ", retired" : "") << "}";
+}
+inline void PrintTo(const Lot& lot, std::ostream* out) {
+  *out << "Lot{position=" << lot.position << ", recorded_at=" << lot.recorded_at
+       << ", qty=" << lot.qty << "}";
 }
 inline void PrintTo(const ItemCreated& e, std::ostream* out) {
   *out << "ItemCreated{on_hand=" << e.on_hand << ", available=" << e.available << "}";
@@ -74,6 +90,12 @@ inline void PrintTo(const ReservationReleased& e, std::ostream* out) {
 }
 inline void PrintTo(const ReservationCompleted& e, std::ostream* out) {
   *out << "ReservationCompleted{qty=" << e.qty << "}";
+}
+inline void PrintTo(const StockSold& e, std::ostream* out) {
+  *out << "StockSold{qty=" << e.qty << "}";
+}
+inline void PrintTo(const ItemRetired&, std::ostream* out) {
+  *out << "ItemRetired{}";
 }
 
 }  // namespace domain

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "inv/app/command_service.hpp"
 #include "inv/domain/commands.hpp"
@@ -16,7 +17,7 @@ namespace inv::app {
 // One command of a batch, with the options its line gave.
 struct BatchLine {
   std::int64_t line_number = 0;  // physical line in the input (a CSV header is line 1)
-  domain::Command command;
+  std::variant<domain::Command, WholeOrder> command;
   std::optional<std::int64_t> expect_version;
   std::optional<std::string> ref, note, idempotency_key;
 };

@@ -10,6 +10,7 @@
 #include "inv/domain/commands.hpp"
 #include "inv/domain/item.hpp"
 #include "inv/store/event_store.hpp"
+#include "inv/util/time.hpp"
 
 namespace inv::app {
 
@@ -27,6 +28,25 @@ struct WriteResult {
   std::vector<store::RecordedEvent> events;  // as appended
   bool dry_run = false;
   bool duplicate = false;
+  // A command over many items (a whole order, expire): each item after it, in SKU order, in
+  // place of `item` (SPEC §8).
+  bool many_items = false;
+  std::vector<domain::Item> items;
+};
+
+// `release --ref R` / `complete --ref R` without SKU and quantity: every SKU that R holds, all
+// of it, one event per SKU, in one transaction (SPEC §8).
+struct WholeOrder {
+  enum class Kind { release, complete };
+  Kind kind = Kind::release;
+  std::string ref;
+  std::string_view name() const { return kind == Kind::release ? "release" : "complete"; }
+};
+
+// `expire --older-than DURATION`: releases every (SKU, ref) whose oldest open unit was reserved
+// at or before `cutoff`.
+struct Expire {
+  util::Timestamp cutoff;
 };
 
 struct BatchLine;
@@ -61,6 +81,11 @@ class CommandService {
   // business rules. Throws inv::Error with the exit code of the first failed check;
   // nothing is appended then.
   WriteResult execute(const domain::Command& command, const WriteOptions& options);
+  // The same for a whole order: exit 4 "reservation_not_found" if its ref holds nothing.
+  WriteResult execute(const WholeOrder& order, const WriteOptions& options);
+  // Expires abandoned reservations (their events carry the note "expired"); nothing to expire
+  // appends nothing and succeeds.
+  WriteResult execute(const Expire& expire, const WriteOptions& options);
 
   // Runs every command of `reader` in one transaction, all or nothing (SPEC §3). An error names
   // the line ("FILE:LINE: …") and keeps the exit code the line's command would have had. With a

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <span>
@@ -18,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "inv/domain/decide.hpp"
 #include "inv/domain/events.hpp"
 #include "inv/domain/item.hpp"
 #include "inv/store/event_store.hpp"
@@ -25,6 +27,11 @@
 #include "inv/util/time.hpp"
 
 namespace inv::app {
+
+// The version of the rules the caches are built by. A store whose caches were built by an older
+// one (a database upgraded from an older schema) has them rebuilt from the log by its next write,
+// in that write's transaction. 3: open reservations per ref (SPEC §8).
+inline constexpr std::int64_t k_cache_version = 3;
 
 // Every item's state is also stored as a snapshot each time its version reaches a multiple of
 // this, so point-in-time reads fold at most this many events.
@@ -64,8 +71,18 @@ std::int64_t last_position_at(store::Session& session, std::int64_t last_positio
 std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
                                             std::string_view prefix);
 
+// The open reservations of one holder, grouped from lots in (sku, ref, position) order.
+std::vector<domain::Holding> group_lots(std::span<const store::LotRow> lots);
+
+class Replay;
+
+// Replaces every cache of `session` (read model, snapshots, open reservations) with what
+// `replay` holds, and records k_cache_version. The caller replayed the whole log without problems.
+void write_caches(store::Session& session, Replay& replay);
+
 // One write transaction on the log. Construction checks the tail (exit 6 "damaged_log" for a
-// broken or truncated log); destruction without commit() appends nothing.
+// broken or truncated log) and rebuilds caches built by older rules (see k_cache_version);
+// destruction without commit() appends nothing.
 class LogWriter {
  public:
   explicit LogWriter(std::unique_ptr<store::Session> session);
@@ -74,6 +91,19 @@ class LogWriter {
   // model row that is not the one the log sealed throws inv::Error (integrity,
   // "read_model_mismatch"). Items written in this transaction come from memory.
   domain::Item load(std::string_view sku);
+
+  // What `ref` ("" for the pool) holds of `sku` (SPEC §8), with this transaction's changes; with
+  // `every`, also every holding of `sku` (what a refusal's message names). The stored lots are
+  // checked against the item's `reserved` on first use: lots that do not add up to it throw
+  // inv::Error (integrity, "read_model_mismatch"). Costs what the item's open lots cost to read,
+  // once per transaction; never a replay of its history.
+  domain::Holdings holdings(std::string_view sku, std::string_view ref, bool every = false);
+
+  // The SKUs of which `ref` holds something, in byte order (whole-order release and complete).
+  std::vector<std::string> skus_held_by(std::string_view ref);
+
+  // Every open holding (quantity above 0), in (sku, ref) order (expire).
+  std::vector<domain::Holding> open_holdings();
 
   // Appends `events` to `item.sku`'s stream at its next versions and positions, chains them,
   // stamps them with the time (never before the head's) and `metadata`, and keeps the read model
@@ -108,8 +138,18 @@ class LogWriter {
     domain::Item item;
     std::string last_hash;  // of the item's last event (empty if it has none)
     bool dirty = false;     // written in this transaction
+    std::int64_t stored_reserved = 0;  // `reserved` as the store had it
+    // The item's open reservations by ref. Loaded from the store on first need (a release or
+    // complete); until then it holds only the lots opened in this transaction, so that a reserve
+    // never reads the lots it does not touch.
+    bool holdings_loaded = false;
+    bool holdings_dirty = false;
+    std::map<std::string, domain::Holding, std::less<>> holdings;  // by ref
+    std::vector<store::LotRow> stored_lots;  // as loaded, to write only what changed
   };
   Tip& tip_of(std::string_view sku);
+  void load_holdings(Tip& tip);
+  domain::Holding& holding_of(Tip& tip, std::string_view ref);
   void record(std::vector<store::RecordedEvent>& events, Tip& tip);
 
   std::unique_ptr<store::Session> m_session;
@@ -146,6 +186,8 @@ class Replay {
   const util::StringMap<ItemState>& items() const { return m_items; }
   util::StringMap<ItemState>& items() { return m_items; }
   std::vector<store::Snapshot>& snapshots() { return m_snapshots; }
+  // The open lots of every (sku, ref), in (sku, ref, position) order.
+  std::vector<store::LotRow> lots() const;
   std::int64_t events() const { return m_events; }
   const store::Head& head() const { return m_head; }
 
@@ -153,6 +195,8 @@ class Replay {
   Report m_report;
   util::StringMap<ItemState> m_items;
   std::vector<store::Snapshot> m_snapshots;
+  util::StringMap<std::vector<domain::Lot>> m_lots;  // key: sku, NUL, ref ("" for the pool)
+  std::string m_lot_key;
   std::int64_t m_events = 0;
   store::Head m_head;
   std::string m_canonical;

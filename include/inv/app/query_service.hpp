@@ -2,10 +2,12 @@
 // The read use cases: current state from the read model, history from the log.
 
 #include <functional>
+#include <optional>
 #include <string_view>
 #include <vector>
 
 #include "inv/domain/item.hpp"
+#include "inv/domain/reservations.hpp"
 #include "inv/store/event_store.hpp"
 
 namespace inv::app {
@@ -30,6 +32,12 @@ class QueryService {
 
   // Every item that existed at `time`, as it was then, in byte order of SKU.
   std::vector<domain::Item> list_as_of(std::string_view time, std::string_view prefix);
+
+  // The open reservations (quantity above 0) of `filter`'s SKU and ref ("" for the pool), oldest
+  // `since` first, then by SKU and ref; with `older_than`, only those whose oldest open unit was
+  // reserved at or before it (SPEC §8). Throws inv::Error (not_found) for an unknown SKU.
+  std::vector<domain::Holding> reservations(const store::LotFilter& filter,
+                                            std::optional<util::Timestamp> older_than);
 
   // Visits the events matching `filter` in position order. Throws inv::Error (not_found) when
   // the filter names a SKU that has no events.

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "inv/util/text.hpp"
+#include "inv/util/time.hpp"
 
 namespace inv::cli {
 
@@ -26,6 +27,10 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
 // canonical UTC timestamp that recorded_at values compare with. Throws inv::Error (usage,
 // "invalid_time") naming `name` if it is none of these.
 std::string parse_time_argument(std::string_view text, std::string_view name);
+
+// A DURATION argument (SPEC §8: `90s`, `30m`, `2h`, `7d`) as the time that long before now: the
+// cutoff of --older-than. Throws inv::Error (usage, "invalid_duration") naming `name`.
+util::Timestamp parse_older_than(std::string_view text, std::string_view name);
 
 // Throws inv::Error (usage, "invalid_sku") unless `sku` is a valid SKU.
 std::string checked_sku(std::string_view sku);

@@ -41,11 +41,15 @@ void setup_set_available(CLI::App& command, Context& ctx);
 void setup_reserve(CLI::App& command, Context& ctx);
 void setup_release(CLI::App& command, Context& ctx);
 void setup_complete(CLI::App& command, Context& ctx);
+void setup_sell(CLI::App& command, Context& ctx);
+void setup_retire(CLI::App& command, Context& ctx);
+void setup_expire(CLI::App& command, Context& ctx);
 // Batches (src/cli/cmd_apply.cpp).
 void setup_apply(CLI::App& command, Context& ctx);
 // Queries (src/cli/cmd_query.cpp).
 void setup_show(CLI::App& command, Context& ctx);
 void setup_list(CLI::App& command, Context& ctx);
+void setup_reservations(CLI::App& command, Context& ctx);
 void setup_history(CLI::App& command, Context& ctx);
 void setup_head(CLI::App& command, Context& ctx);
 void setup_stats(CLI::App& command, Context& ctx);

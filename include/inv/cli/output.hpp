@@ -10,6 +10,7 @@
 #include "inv/app/audit_service.hpp"
 #include "inv/app/command_service.hpp"
 #include "inv/domain/item.hpp"
+#include "inv/domain/reservations.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_store.hpp"
 
@@ -40,6 +41,10 @@ void print_write_result(const Output& out, const app::WriteResult& result);
 std::string write_result_json(const app::WriteResult& result, std::int64_t line);
 void print_batch_result(const Output& out, const app::BatchResult& result,
                         const std::vector<std::string>& line_outcomes);
+// Open reservations (SPEC §8): {"sku","ref","qty","since"} each; text adds the age, as of `now`
+// (microseconds since the epoch).
+void print_reservations(const Output& out, const std::vector<domain::Holding>& holdings,
+                        std::int64_t now);
 void print_head(const Output& out, const store::Head& head);
 void print_stats(const Output& out, const store::Stats& stats, const std::string& path);
 void print_init(const Output& out, const std::string& path, bool created);

@@ -1,5 +1,5 @@
 #pragma once
-// The seven write commands of SPEC §1, as plain values. Parsing (CLI, batch lines) happens
+// The write commands of SPEC §1 and §8 that act on one item, as plain values. Parsing (CLI, batch lines) happens
 // elsewhere; these already hold validated SKUs and quantities in range.
 
 #include <cstdint>
@@ -41,15 +41,24 @@ struct CompleteReservation {
   std::int64_t qty = 0;
 };
 
+struct SellStock {  // a direct sale, without a reservation
+  std::string sku;
+  std::int64_t qty = 0;
+};
+struct RetireItem {
+  std::string sku;
+};
+
 using Command = std::variant<CreateItem, SetOnHand, AdjustStock, SetAvailable, ReserveStock,
-                             ReleaseReservation, CompleteReservation>;
+                             ReleaseReservation, CompleteReservation, SellStock, RetireItem>;
 
 // The SKU a command is about.
 const std::string& sku_of(const Command& command);
 
 // The commands' names on the command line and in batches, in the order of Command's alternatives.
 inline constexpr std::string_view k_command_names[] = {
-    "create", "set-soh", "adjust", "set-available", "reserve", "release", "complete"};
+    "create",  "set-soh",  "adjust", "set-available", "reserve",
+    "release", "complete", "sell",   "retire"};
 static_assert(std::size(k_command_names) == std::variant_size_v<Command>);
 
 // The command's name on the command line ("create", "set-soh", …).

@@ -6,13 +6,23 @@
 #include "inv/domain/commands.hpp"
 #include "inv/domain/events.hpp"
 #include "inv/domain/item.hpp"
+#include "inv/domain/reservations.hpp"
 
 namespace inv::domain {
 
+// What release and complete need to know of an item's open reservations (SPEC §8): the holding
+// of the command's ref (or of the pool), and every holding of the item, which the message names
+// when the ref holds too little.
+struct Holdings {
+  Holding own;
+  std::vector<Holding> all;
+};
+
 // The events that `command` appends to `item` (version 0 = absent). Pure.
 // Throws inv::Error: not_found (the item must exist), conflict (create on an existing item),
-// rejected (a rule of SPEC §1 or an overflow).
-std::vector<Event> decide(const Command& command, const Item& item);
+// rejected (a rule of SPEC §1 and §8, an overflow, a retired item).
+std::vector<Event> decide(const Command& command, const Item& item,
+                          const Holdings& holdings = {});
 
 // The item after `event`. Pure and total: it never rejects, because events record outcomes.
 // Increments the version; leaves updated_at to the caller, who knows when the event was recorded.

@@ -1,5 +1,5 @@
 #pragma once
-// The seven stored event types of SPEC §2. Events are facts in the past tense and record outcomes
+// The stored event types of SPEC §2 and §8. Events are facts in the past tense and record outcomes
 // (the new on_hand, the new available), so that replay folds them without re-running any rule.
 
 #include <cstddef>
@@ -48,20 +48,28 @@ struct ReservationCompleted {
   friend bool operator==(const ReservationCompleted&, const ReservationCompleted&) = default;
 };
 
+struct StockSold {  // a direct sale without a reservation (SPEC §8)
+  std::int64_t qty = 0;
+  friend bool operator==(const StockSold&, const StockSold&) = default;
+};
+struct ItemRetired {  // the item is gone from listings; every later write is refused (SPEC §8)
+  friend bool operator==(const ItemRetired&, const ItemRetired&) = default;
+};
+
 using Event = std::variant<ItemCreated, OnHandSet, StockAdjusted, AvailableSet, StockReserved,
-                           ReservationReleased, ReservationCompleted>;
+                           ReservationReleased, ReservationCompleted, StockSold, ItemRetired>;
 
 // The stored type name of an event ("ItemCreated", …).
 std::string_view type_name(const Event& event);
 
-// Every stored type name, in the order of SPEC §2.
+// Every stored type name, in the order of Event's alternatives.
 inline constexpr std::string_view k_event_type_names[] = {
-    "ItemCreated",   "OnHandSet",           "StockAdjusted",       "AvailableSet",
-    "StockReserved", "ReservationReleased", "ReservationCompleted"};
+    "ItemCreated",          "OnHandSet", "StockAdjusted", "AvailableSet", "StockReserved",
+    "ReservationReleased", "ReservationCompleted", "StockSold", "ItemRetired"};
 
 static_assert(std::size(k_event_type_names) == std::variant_size_v<Event>);
 
-// True if `name` is one of the seven stored type names.
+// True if `name` is one of the stored type names.
 bool is_event_type(std::string_view name);
 
 // The event of stored type `name`, made by `make(std::type_identity<T>{})` for that alternative

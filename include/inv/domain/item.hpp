@@ -13,6 +13,10 @@ struct Item {
   std::int64_t available = 0;
   std::int64_t version = 0;  // events in the item's stream; 0 = the item does not exist
   std::string updated_at;    // recorded_at of the last event
+  bool retired = false;      // ItemRetired: hidden from list, every later write refused
+
+  // Stock held back by set-available: neither reserved nor available (SPEC §8).
+  std::int64_t held() const { return on_hand - reserved - available; }
 
   bool exists() const { return version > 0; }
   friend bool operator==(const Item&, const Item&) = default;

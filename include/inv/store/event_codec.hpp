@@ -37,7 +37,7 @@ std::string canonical_json(const RecordedEvent& event);
 std::string chain_hash(std::string_view prev_hash, std::string_view canonical);
 
 // The domain event of stored type `type` with the typed columns of the events table, or nullopt
-// if `type` is not one of the seven.
+// if `type` is not an event type.
 std::optional<domain::Event> event_from_columns(std::string_view type, std::int64_t qty,
                                                 std::int64_t on_hand, std::int64_t available,
                                                 std::int64_t previous);

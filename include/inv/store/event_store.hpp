@@ -4,8 +4,8 @@
 // A store keeps four things: the events (one per position, global and gap-free; one per
 // (sku, version)), the committed head (the position, hash and time of the last event that inv
 // committed, kept apart from the events so that a truncated log can be told from a short one),
-// and caches: the read model (an item's current state, with an opaque seal), snapshots and the
-// idempotency index. It stores and returns them exactly; it never chains hashes, assigns
+// and caches: the read model (an item's current state, with an opaque seal), snapshots, the open
+// reservations (lots per SKU and ref) and the idempotency index. It stores and returns them exactly; it never chains hashes, assigns
 // positions, folds events or decides whether anything is valid. Those rules live once, above
 // every store, in app::EventLog. A session is one transaction; a write session holds the
 // store's one write lock from start to commit (SQLite: BEGIN IMMEDIATE; PostgreSQL: the head row
@@ -26,6 +26,7 @@
 
 #include "inv/domain/events.hpp"
 #include "inv/domain/item.hpp"
+#include "inv/domain/reservations.hpp"
 #include "inv/util/time.hpp"
 
 namespace inv::store {
@@ -117,6 +118,20 @@ struct ItemTip {
   std::string hash;
 };
 
+// One lot of the open reservations cache: what `ref` ("" for the pool) holds of `sku` from one
+// reserve.
+struct LotRow {
+  std::string sku;
+  std::string ref;
+  domain::Lot lot;
+  friend bool operator==(const LotRow&, const LotRow&) = default;
+};
+
+struct LotFilter {
+  std::optional<std::string> sku;
+  std::optional<std::string> ref;  // "" for the pool
+};
+
 // One row of the idempotency index: the command an idempotency key was first used with.
 struct CommandKey {
   std::string key;
@@ -171,6 +186,12 @@ class Session {
                           const std::function<void(const CachedItem&)>& visit) = 0;
   // Visits every snapshot in (SKU, version) order.
   virtual void scan_snapshots(const std::function<void(const Snapshot&)>& visit) = 0;
+  // Visits the lots matching `filter` in (sku, ref, position) order.
+  virtual void scan_lots(const LotFilter& filter,
+                         const std::function<void(const LotRow&)>& visit) = 0;
+  // The version of the log's rules the caches were last built by (0: never, e.g. an older schema
+  // whose caches have no open reservations yet); see app::k_cache_version.
+  virtual std::int64_t cache_version() = 0;
   // Visits every idempotency index row in key order.
   virtual void scan_command_keys(const std::function<void(const CommandKey&)>& visit) = 0;
   // Visits the events matching `filter`, in position order.
@@ -179,21 +200,24 @@ class Session {
   // Counts of rows and the store's size and schema (stats.head and events are the caller's).
   virtual Stats counts() = 0;
 
-  // ---- writes (a write session only)
-  // ------------------------------------------------------------- Stores events as given. Throws
-  // inv::Error (conflict) if a position or (sku, version) is taken.
+  // ---- writes (a write session only) -----------------------------------------------------------
+  // Stores events as given. Throws inv::Error (conflict) if a position or (sku, version) is taken.
   virtual void insert(std::span<const RecordedEvent> events) = 0;
   // Inserts or replaces read model rows.
   virtual void put_items(std::span<const CachedItem> items) = 0;
   // Inserts or replaces snapshots.
   virtual void put_snapshots(std::span<const Snapshot> snapshots) = 0;
+  // Stores lots (inserted or replaced by (sku, ref, position)); a lot with qty 0 is removed.
+  virtual void put_lots(std::span<const LotRow> lots) = 0;
+  // Records the version of the rules the caches are now built by.
+  virtual void set_cache_version(std::int64_t version) = 0;
   // Records the command of an idempotency key (keeps the first if there is one).
   virtual void put_command_key(const CommandKey& row) = 0;
   // Removes the idempotency index row of `key`.
   virtual void remove_command_key(std::string_view key) = 0;
   // Records `head` as the committed head.
   virtual void set_head(const Head& head) = 0;
-  // Empties the read model and the snapshots (rebuild).
+  // Empties the read model, the snapshots and the open reservations (rebuild).
   virtual void clear_caches() = 0;
   // Makes everything written durable, then ends the transaction (and releases the lock).
   virtual void commit() = 0;

@@ -7,6 +7,7 @@
 
 #include "inv/store/database.hpp"
 #include "inv/store/event_store.hpp"
+#include "inv/store/schema.hpp"
 
 namespace inv::store {
 
@@ -33,7 +34,11 @@ class SqliteStore final : public Store {
   std::filesystem::path m_final;  // where a new database goes at its first commit (or empty)
   std::unique_ptr<Database> m_db;
   bool m_initialized = true;  // false: an empty file opened for reading; every query is empty
-  bool m_legacy = false;      // a file of schema 1 opened for reading
+  // The file's schema version: older than k_schema_version only for a file opened for reading
+  // (writers migrate it first, and read it as current).
+  std::int64_t m_schema = k_schema_version;
+  // An older file opened for a dry run: migrated in each write session, which rolls back.
+  std::string m_migrate_path;
 };
 
 // Creates the database at `path` if needed (`inv init`). Returns true if it was created.

@@ -1,5 +1,7 @@
 #include "inv/store/pg/pg_store.hpp"
 
+#include <charconv>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -20,9 +22,14 @@ std::string paged(std::string sql) {
   return sql + " LIMIT " + std::to_string(k_page_rows);
 }
 
+// The oldest schema this store reads (and upgrades): the one it was first released with.
+constexpr std::int64_t k_oldest_schema = 2;
+
 // The tables, in the schema version that SQLite's inv databases have (schema.hpp), so that one
 // number names what a database holds whichever store keeps it. COLLATE "C" makes SKUs sort in
-// byte order, as SPEC §4 lists them and as SQLite compares them.
+// byte order, as SPEC §4 lists them and as SQLite compares them. The columns of version 3 come
+// last, where k_upgrade_v3 adds them, so a created and an upgraded database look the same.
+// k_reservations_schema completes it.
 constexpr const char* k_schema = R"sql(
 CREATE TABLE inv_meta (
   key   text PRIMARY KEY,
@@ -57,9 +64,10 @@ CREATE TABLE inv_head (
   id          integer PRIMARY KEY CHECK (id = 1),
   position    bigint NOT NULL,
   hash        text NOT NULL,
-  recorded_at text NOT NULL
+  recorded_at text NOT NULL,
+  caches      bigint NOT NULL DEFAULT 0
 );
-INSERT INTO inv_head VALUES
+INSERT INTO inv_head (id, position, hash, recorded_at) VALUES
   (1, 0, '0000000000000000000000000000000000000000000000000000000000000000', '');
 CREATE TABLE inv_items (
   sku        text COLLATE "C" PRIMARY KEY,
@@ -68,7 +76,8 @@ CREATE TABLE inv_items (
   available  bigint NOT NULL,
   version    bigint NOT NULL,
   updated_at text NOT NULL,
-  seal       text NOT NULL DEFAULT ''
+  seal       text NOT NULL DEFAULT '',
+  retired    boolean NOT NULL DEFAULT false
 );
 CREATE TABLE inv_snapshots (
   sku        text COLLATE "C" NOT NULL,
@@ -78,12 +87,38 @@ CREATE TABLE inv_snapshots (
   reserved   bigint NOT NULL,
   available  bigint NOT NULL,
   updated_at text NOT NULL,
+  retired    boolean NOT NULL DEFAULT false,
   PRIMARY KEY (sku, version)
 );
 CREATE TABLE inv_commands (
   idempotency_key text COLLATE "C" PRIMARY KEY,
   command         text NOT NULL
 );
+)sql";
+
+// Version 3 (SPEC §8): the open reservations, one row per reserve still open (ref '' is the
+// unnamed pool); by ref for `reservations --ref`.
+constexpr const char* k_reservations_schema = R"sql(
+CREATE TABLE inv_reservations (
+  sku         text COLLATE "C" NOT NULL,
+  ref         text COLLATE "C" NOT NULL,
+  position    bigint NOT NULL,
+  recorded_at text NOT NULL,
+  qty         bigint NOT NULL,
+  PRIMARY KEY (sku, ref, position)
+);
+CREATE INDEX inv_reservations_by_ref ON inv_reservations (ref, sku, position);
+)sql";
+
+// Version 2 to 3: the retired flags, and the version of the rules the caches were built by (0:
+// the first write rebuilds them, reservations included; app::LogWriter). inv_head first: a
+// writer locks it before any other table, so the upgrade waits for running writers (of an older
+// inv) to finish instead of holding a table one of them still needs. Adding a column with a
+// constant default rewrites no rows.
+constexpr const char* k_upgrade_v3 = R"sql(
+ALTER TABLE inv_head ADD COLUMN caches bigint NOT NULL DEFAULT 0;
+ALTER TABLE inv_items ADD COLUMN retired boolean NOT NULL DEFAULT false;
+ALTER TABLE inv_snapshots ADD COLUMN retired boolean NOT NULL DEFAULT false;
 )sql";
 
 constexpr const char* k_event_columns =
@@ -167,7 +202,15 @@ StoredEventView view_of(const Result& rows, int row) {
   return view;
 }
 
-// Reads the item columns sku, on_hand, reserved, available, version, updated_at from `first`.
+// The item columns read_item reads, in inv_items or inv_snapshots of a database of schema
+// `schema` (a version-2 database is read as it is: nobody retired).
+std::string item_columns(std::int64_t schema) {
+  return std::string("sku, on_hand, reserved, available, version, updated_at, ") +
+         (schema >= 3 ? "retired" : "false");
+}
+
+// Reads the item columns sku, on_hand, reserved, available, version, updated_at, retired from
+// `first`.
 domain::Item read_item(const Result& rows, int row, int first = 0) {
   domain::Item item;
   item.sku = rows.text(row, first);
@@ -176,6 +219,7 @@ domain::Item read_item(const Result& rows, int row, int first = 0) {
   item.available = rows.int64(row, first + 3);
   item.version = rows.int64(row, first + 4);
   item.updated_at = rows.text(row, first + 5);
+  item.retired = rows.text(row, first + 6) == "t";
   return item;
 }
 
@@ -206,6 +250,10 @@ class Columns {
   void integer(std::size_t column, std::int64_t value) {
     separate(column);
     m_columns[column] += std::to_string(value);
+  }
+  void boolean(std::size_t column, bool value) {
+    separate(column);
+    m_columns[column] += value ? 't' : 'f';
   }
   std::vector<Param> params() {
     std::vector<Param> params;
@@ -267,8 +315,9 @@ bool has_tables(Connection& connection) {
   return connection.query("SELECT to_regclass('inv_meta') IS NOT NULL").text(0, 0) == "t";
 }
 
-// Checks inv_meta: our application and a schema this inv reads. Throws inv::Error (integrity).
-void check_meta(Connection& connection, const std::string& where) {
+// Checks inv_meta: our application and a schema this inv reads (k_oldest_schema up to
+// k_schema_version), which it returns. Throws inv::Error (integrity).
+std::int64_t check_meta(Connection& connection, const std::string& where) {
   const Result rows = connection.query("SELECT key, value FROM inv_meta");
   std::optional<std::string> application, version;
   for (int row = 0; row < rows.rows(); ++row) {
@@ -283,36 +332,60 @@ void check_meta(Connection& connection, const std::string& where) {
                 "'" + where + "' is not an inv database (its inv_meta table names application " +
                     application.value_or("(none)") + ")");
   }
-  if (version != std::to_string(k_schema_version)) {
+  // Only the number as inv writes it ("3", not "03" or "3 ").
+  std::int64_t schema = 0;
+  if (version) {
+    const char* end = version->data() + version->size();
+    if (std::from_chars(version->data(), end, schema).ptr != end ||
+        std::to_string(schema) != *version) {
+      schema = 0;
+    }
+  }
+  if (schema < k_oldest_schema || schema > k_schema_version) {
     throw Error(ExitCode::integrity, "newer_schema",
                 "'" + where + "' has schema version " + version.value_or("(none)") +
                     ", which this inv does not support (" + std::to_string(k_schema_version) +
                     "); upgrade inv");
   }
+  return schema;
 }
 
-// Creates the tables inside the caller's transaction, once: concurrent first writers queue on a
-// transaction-scoped advisory lock, and all but the first find the tables made.
-void create_tables(Connection& connection) {
+// Creates the tables, or upgrades those of an older schema, inside the caller's transaction,
+// once: concurrent writers queue on a transaction-scoped advisory lock, and all but the first
+// find the work done (inv_meta is read again under the lock, which a READ COMMITTED statement
+// sees committed). DDL is transactional: a write that fails, or a dry run, leaves the database
+// as it was.
+void make_tables_current(Connection& connection, const std::string& where) {
   connection.query("SELECT pg_advisory_xact_lock($1)", {std::to_string(k_application_id)});
-  if (has_tables(connection)) {
+  if (!has_tables(connection)) {
+    connection.execute(k_schema);
+    connection.execute(k_reservations_schema);
+    connection.query(
+        "INSERT INTO inv_meta (key, value) VALUES ('application_id', $1), "
+        "('schema_version', $2)",
+        {std::to_string(k_application_id), std::to_string(k_schema_version)});
     return;
   }
-  connection.execute(k_schema);
-  connection.query(
-      "INSERT INTO inv_meta (key, value) VALUES ('application_id', $1), "
-      "('schema_version', $2)",
-      {std::to_string(k_application_id), std::to_string(k_schema_version)});
+  // One step per version, in order.
+  if (check_meta(connection, where) == 2) {
+    connection.execute(k_upgrade_v3);
+    connection.execute(k_reservations_schema);
+    connection.execute("UPDATE inv_meta SET value = '3' WHERE key = 'schema_version'");
+  }
 }
 
 class PgSession final : public Session {
  public:
-  // Starts the transaction. A write session creates the tables if `tables_exist` is false, then
-  // takes the write lock, waiting at most `wait`.
-  PgSession(Connection& connection, Store::Mode mode, std::chrono::milliseconds wait,
-            bool& tables_exist)
+  // Starts the transaction. A write session creates the tables if `tables_exist` is false, or
+  // upgrades them if `schema` (the version the store found) is older than k_schema_version,
+  // then takes the write lock, waiting at most `wait`. Both are updated when it commits. A read
+  // session reads the tables as `schema` has them.
+  PgSession(Connection& connection, const std::string& where, Store::Mode mode,
+            std::chrono::milliseconds wait, bool& tables_exist, std::int64_t& schema)
       : m_connection(connection),
         m_tables_exist(tables_exist),
+        m_store_schema(schema),
+        m_schema(schema),
         m_transaction(connection, mode == Store::Mode::read ? Transaction::Mode::read
                                                             : Transaction::Mode::write) {
     if (mode == Store::Mode::read) {
@@ -324,9 +397,12 @@ class PgSession final : public Session {
     if (!no_wait) {
       m_connection.execute(("SET LOCAL lock_timeout = " + std::to_string(wait.count())).c_str());
     }
-    if (!m_tables_exist) {
-      create_tables(m_connection);
-      m_created_tables = true;
+    if (!m_tables_exist || m_schema < k_schema_version) {
+      // Before the write lock: the upgrade's ALTER TABLE must not wait for writers queued on
+      // the head row while holding it.
+      make_tables_current(m_connection, where);
+      m_schema = k_schema_version;
+      m_made_current = true;
     }
     m_connection.execute(no_wait ? "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE NOWAIT"
                                  : "SELECT 1 FROM inv_head WHERE id = 1 FOR UPDATE");
@@ -352,13 +428,12 @@ class PgSession final : public Session {
 
   std::optional<CachedItem> item(std::string_view sku) override {
     const Result rows = m_connection.query(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM inv_items "
-        "WHERE sku = $1",
+        ("SELECT " + item_columns(m_schema) + ", seal FROM inv_items WHERE sku = $1").c_str(),
         {sku});
     if (rows.rows() == 0) {
       return std::nullopt;
     }
-    return CachedItem{read_item(rows, 0), std::string(rows.text(0, 6))};
+    return CachedItem{read_item(rows, 0), std::string(rows.text(0, 7))};
   }
 
   std::optional<ItemTip> item_tip(std::string_view sku) override {
@@ -375,13 +450,13 @@ class PgSession final : public Session {
   std::optional<Snapshot> snapshot_at_or_before(std::string_view sku,
                                                 std::int64_t version) override {
     const Result rows = m_connection.query(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, position "
-        "FROM inv_snapshots WHERE sku = $1 AND version <= $2 ORDER BY version DESC LIMIT 1",
+        (snapshot_select() + "WHERE sku = $1 AND version <= $2 ORDER BY version DESC LIMIT 1")
+            .c_str(),
         {sku, number(version)});
     if (rows.rows() == 0) {
       return std::nullopt;
     }
-    return Snapshot{read_item(rows, 0), rows.int64(0, 6)};
+    return Snapshot{read_item(rows, 0), rows.int64(0, 7)};
   }
 
   void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
@@ -449,9 +524,10 @@ class PgSession final : public Session {
                   const std::function<void(const CachedItem&)>& visit) override {
     // LIKE with the prefix's own '%', '_' and '\\' escaped, so it matches literally (and, on a
     // COLLATE "C" column, walks the primary key).
-    const std::string sql = paged(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, seal FROM inv_items "
-        "WHERE sku > $1 AND sku LIKE $2 || '%' ESCAPE '\\' ORDER BY sku");
+    const std::string sql =
+        paged("SELECT " + item_columns(m_schema) +
+              ", seal FROM inv_items WHERE sku > $1 AND sku LIKE $2 || '%' ESCAPE '\\' "
+              "ORDER BY sku");
     std::string pattern;
     for (const char c : prefix) {
       if (c == '%' || c == '_' || c == '\\') {
@@ -467,7 +543,7 @@ class PgSession final : public Session {
       const Result rows = m_connection.query(sql.c_str(), {after, pattern});
       for (int row = 0; row < rows.rows(); ++row) {
         cached.item = read_item(rows, row);
-        cached.seal = rows.text(row, 6);
+        cached.seal = rows.text(row, 7);
         visit(cached);
       }
       if (rows.rows() < k_page_rows) {
@@ -478,15 +554,14 @@ class PgSession final : public Session {
   }
 
   void scan_snapshots(const std::function<void(const Snapshot&)>& visit) override {
-    const std::string sql = paged(
-        "SELECT sku, on_hand, reserved, available, version, updated_at, position "
-        "FROM inv_snapshots WHERE (sku, version) > ($1, $2) ORDER BY sku, version");
+    const std::string sql =
+        paged(snapshot_select() + "WHERE (sku, version) > ($1, $2) ORDER BY sku, version");
     std::string after_sku;
     std::int64_t after_version = 0;
     for (;;) {
       const Result rows = m_connection.query(sql.c_str(), {after_sku, number(after_version)});
       for (int row = 0; row < rows.rows(); ++row) {
-        visit(Snapshot{read_item(rows, row), rows.int64(row, 6)});
+        visit(Snapshot{read_item(rows, row), rows.int64(row, 7)});
       }
       if (rows.rows() < k_page_rows) {
         return;
@@ -494,6 +569,59 @@ class PgSession final : public Session {
       after_sku = rows.text(rows.rows() - 1, 0);
       after_version = rows.int64(rows.rows() - 1, 4);
     }
+  }
+
+  void scan_lots(const LotFilter& filter,
+                 const std::function<void(const LotRow&)>& visit) override {
+    if (m_schema < 3) {
+      return;  // no reservations table yet (cache_version() is 0: callers replay the log)
+    }
+    // Keyset pages on (sku, ref, position). $1 and $2 are the filter's SKU and ref, or else the
+    // last row's; a column the filter fixes drops out of the key, so that each page walks an
+    // index (the primary key, or inv_reservations_by_ref for a ref alone).
+    std::string sql = "SELECT sku, ref, position, recorded_at, qty FROM inv_reservations ";
+    if (filter.sku && filter.ref) {
+      sql += "WHERE sku = $1 AND ref = $2 AND position > $3 ORDER BY position";
+    } else if (filter.sku) {
+      sql += "WHERE sku = $1 AND (ref, position) > ($2, $3) ORDER BY ref, position";
+    } else if (filter.ref) {
+      sql += "WHERE ref = $2 AND (sku, position) > ($1, $3) ORDER BY sku, position";
+    } else {
+      sql += "WHERE (sku, ref, position) > ($1, $2, $3) ORDER BY sku, ref, position";
+    }
+    sql = paged(std::move(sql));
+    // The first page starts before every key ("" sorts first; positions are never that low).
+    std::string after_sku = filter.sku.value_or("");
+    std::string after_ref = filter.ref.value_or("");
+    std::int64_t after_position = std::numeric_limits<std::int64_t>::min();
+    LotRow lot;
+    for (;;) {
+      const Result rows =
+          m_connection.query(sql.c_str(), {after_sku, after_ref, number(after_position)});
+      for (int row = 0; row < rows.rows(); ++row) {
+        lot.sku = rows.text(row, 0);
+        lot.ref = rows.text(row, 1);
+        lot.lot.position = rows.int64(row, 2);
+        lot.lot.recorded_at = rows.text(row, 3);
+        lot.lot.qty = rows.int64(row, 4);
+        visit(lot);
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      // The last row matches the filter, so its SKU and ref are also the filter's.
+      after_sku = rows.text(rows.rows() - 1, 0);
+      after_ref = rows.text(rows.rows() - 1, 1);
+      after_position = rows.int64(rows.rows() - 1, 2);
+    }
+  }
+
+  std::int64_t cache_version() override {
+    if (m_schema < 3) {
+      return 0;
+    }
+    const Result rows = m_connection.query("SELECT caches FROM inv_head WHERE id = 1");
+    return rows.rows() == 0 ? 0 : rows.int64(0, 0);
   }
 
   void scan_command_keys(const std::function<void(const CommandKey&)>& visit) override {
@@ -622,7 +750,7 @@ class PgSession final : public Session {
   void put_items(std::span<const CachedItem> items) override {
     for (std::size_t begin = 0; begin < items.size(); begin += k_page_rows) {
       const std::size_t end = std::min(items.size(), begin + k_page_rows);
-      Columns columns(7);
+      Columns columns(8);
       for (std::size_t i = begin; i < end; ++i) {
         const domain::Item& item = items[i].item;
         columns.text(0, item.sku);
@@ -632,14 +760,15 @@ class PgSession final : public Session {
         columns.integer(4, item.version);
         columns.text(5, item.updated_at);
         columns.text(6, items[i].seal);
+        columns.boolean(7, item.retired);
       }
       m_connection.query(
-          "INSERT INTO inv_items (sku, on_hand, reserved, available, version, updated_at, seal) "
-          "SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], "
-          "$5::bigint[], $6::text[], $7::text[]) "
+          "INSERT INTO inv_items (sku, on_hand, reserved, available, version, updated_at, seal, "
+          "retired) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], "
+          "$5::bigint[], $6::text[], $7::text[], $8::boolean[]) "
           "ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = "
           "excluded.reserved, available = excluded.available, version = excluded.version, "
-          "updated_at = excluded.updated_at, seal = excluded.seal",
+          "updated_at = excluded.updated_at, seal = excluded.seal, retired = excluded.retired",
           columns.params());
     }
   }
@@ -647,7 +776,7 @@ class PgSession final : public Session {
   void put_snapshots(std::span<const Snapshot> snapshots) override {
     for (std::size_t begin = 0; begin < snapshots.size(); begin += k_page_rows) {
       const std::size_t end = std::min(snapshots.size(), begin + k_page_rows);
-      Columns columns(7);
+      Columns columns(8);
       for (std::size_t i = begin; i < end; ++i) {
         const domain::Item& item = snapshots[i].item;
         columns.text(0, item.sku);
@@ -657,16 +786,52 @@ class PgSession final : public Session {
         columns.integer(4, item.reserved);
         columns.integer(5, item.available);
         columns.text(6, item.updated_at);
+        columns.boolean(7, item.retired);
       }
       m_connection.query(
           "INSERT INTO inv_snapshots (sku, version, position, on_hand, reserved, available, "
-          "updated_at) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], "
-          "$4::bigint[], $5::bigint[], $6::bigint[], $7::text[]) "
+          "updated_at, retired) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], "
+          "$4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[]) "
           "ON CONFLICT (sku, version) DO UPDATE SET position = excluded.position, on_hand = "
           "excluded.on_hand, reserved = excluded.reserved, available = excluded.available, "
-          "updated_at = excluded.updated_at",
+          "updated_at = excluded.updated_at, retired = excluded.retired",
           columns.params());
     }
+  }
+
+  void put_lots(std::span<const LotRow> lots) override {
+    // One statement a page: the lots given for one key are reduced to the last (as if stored
+    // one by one; ON CONFLICT may not touch a row twice), then those of qty 0 are deleted and
+    // the others inserted or replaced. The two parts touch different keys.
+    for (std::size_t begin = 0; begin < lots.size(); begin += k_page_rows) {
+      const std::size_t end = std::min(lots.size(), begin + k_page_rows);
+      Columns columns(5);
+      for (std::size_t i = begin; i < end; ++i) {
+        columns.text(0, lots[i].sku);
+        columns.text(1, lots[i].ref);
+        columns.integer(2, lots[i].lot.position);
+        columns.text(3, lots[i].lot.recorded_at);
+        columns.integer(4, lots[i].lot.qty);
+      }
+      m_connection.query(
+          "WITH given AS ("
+          "  SELECT DISTINCT ON (sku, ref, position) sku, ref, position, recorded_at, qty "
+          "  FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[], $5::bigint[]) "
+          "    WITH ORDINALITY AS lot (sku, ref, position, recorded_at, qty, n) "
+          "  ORDER BY sku, ref, position, n DESC), "
+          "removed AS ("
+          "  DELETE FROM inv_reservations r USING given g WHERE g.qty = 0 AND r.sku = g.sku "
+          "  AND r.ref = g.ref AND r.position = g.position) "
+          "INSERT INTO inv_reservations (sku, ref, position, recorded_at, qty) "
+          "SELECT sku, ref, position, recorded_at, qty FROM given WHERE qty <> 0 "
+          "ON CONFLICT (sku, ref, position) DO UPDATE SET recorded_at = excluded.recorded_at, "
+          "qty = excluded.qty",
+          columns.params());
+    }
+  }
+
+  void set_cache_version(std::int64_t version) override {
+    m_connection.query("UPDATE inv_head SET caches = $1 WHERE id = 1", {number(version)});
   }
 
   void put_command_key(const CommandKey& row) override {
@@ -690,19 +855,26 @@ class PgSession final : public Session {
 
   void clear_caches() override {
     // DELETE, not TRUNCATE: readers in a repeatable-read view must keep seeing the old rows.
-    m_connection.execute("DELETE FROM inv_items; DELETE FROM inv_snapshots");
+    m_connection.execute(
+        "DELETE FROM inv_items; DELETE FROM inv_snapshots; DELETE FROM inv_reservations");
   }
 
   void commit() override {
     m_transaction.commit();
-    if (m_created_tables) {
+    if (m_made_current) {
       m_tables_exist = true;
+      m_store_schema = m_schema;
     }
   }
 
  private:
   static Param as_param(const std::optional<std::string>& value) {
     return value ? Param(*value) : std::nullopt;
+  }
+
+  // The select of snapshot rows: read_item's columns, then the position.
+  std::string snapshot_select() const {
+    return "SELECT " + item_columns(m_schema) + ", position FROM inv_snapshots ";
   }
 
   std::optional<RecordedEvent> one_event(const char* sql, std::initializer_list<Param> params) {
@@ -712,23 +884,26 @@ class PgSession final : public Session {
 
   Connection& m_connection;
   bool& m_tables_exist;
+  std::int64_t& m_store_schema;
+  std::int64_t m_schema;  // of the tables this session reads and writes
   Transaction m_transaction;
-  bool m_created_tables = false;
+  bool m_made_current = false;
 };
 
 }  // namespace
 
 PgStore::PgStore(std::string_view uri, Access access, std::chrono::milliseconds wait)
     : m_wait(wait) {
-  const std::string shown = redact_uri(uri);
+  m_location = redact_uri(uri);
   m_connection =
       std::make_unique<Connection>(uri, std::max(wait, std::chrono::milliseconds(10000)));
   m_has_tables = has_tables(*m_connection);
   if (m_has_tables) {
-    check_meta(*m_connection, shown);
+    // An older schema is read as it is; the first write session upgrades it.
+    m_schema = check_meta(*m_connection, m_location);
   } else if (access == Access::read) {
     throw Error(ExitCode::not_found, "database_not_found",
-                "no inv database at '" + shown +
+                "no inv database at '" + m_location +
                     "' (its schema has no inv tables; create them with 'inv init')");
   }
 }
@@ -736,7 +911,8 @@ PgStore::PgStore(std::string_view uri, Access access, std::chrono::milliseconds 
 PgStore::~PgStore() = default;
 
 std::unique_ptr<Session> PgStore::begin(Mode mode) {
-  return std::make_unique<PgSession>(*m_connection, mode, m_wait, m_has_tables);
+  return std::make_unique<PgSession>(*m_connection, m_location, mode, m_wait, m_has_tables,
+                                     m_schema);
 }
 
 bool PgStore::initialize() {
@@ -744,9 +920,10 @@ bool PgStore::initialize() {
     return false;
   }
   Transaction transaction(*m_connection, Transaction::Mode::write);
-  create_tables(*m_connection);
+  make_tables_current(*m_connection, m_location);
   transaction.commit();
   m_has_tables = true;
+  m_schema = k_schema_version;
   return true;
 }
 

@@ -46,18 +46,29 @@ Item ten_three_five() {
   return replay({ItemCreated{10, 8}, StockReserved{3}});
 }
 
+// v1's single holder: the unnamed pool holds everything the item has reserved.
+Holdings pool_of(const Item& item) {
+  Holdings holdings;
+  holdings.own = Holding{item.sku, "", {}};
+  if (item.reserved != 0) {
+    holdings.own.lots.push_back(Lot{1, "2026-12-01T00:00:00.000000Z", item.reserved});
+  }
+  holdings.all = {holdings.own};
+  return holdings;
+}
+
 ExitCode exit_code_of(const Command& command, const Item& item) {
-  return inv::exit_code_of([&] { decide(command, item); });
+  return inv::exit_code_of([&] { decide(command, item, pool_of(item)); });
 }
 
 std::string error_code_of(const Command& command, const Item& item) {
-  return inv::error_code_of([&] { decide(command, item); });
+  return inv::error_code_of([&] { decide(command, item, pool_of(item)); });
 }
 
 // Decides and folds the resulting events: the item after an accepted command.
 Item after(const Command& command, const Item& item) {
   Item result = item;
-  for (const Event& event : decide(command, item)) {
+  for (const Event& event : decide(command, item, pool_of(item))) {
     result = evolve(result, event);
   }
   return result;
@@ -271,7 +282,7 @@ TEST(Reserve, NeedsAnExistingItem) {
 
 TEST(Release, ReturnsUnitsFromReservedToAvailable) {
   const Item item = ten_three_five();
-  EXPECT_THAT(decide(ReleaseReservation{"A-1", 2}, item),
+  EXPECT_THAT(decide(ReleaseReservation{"A-1", 2}, item, pool_of(item)),
               ElementsAre(Event(ReservationReleased{2})));
   const Item result = after(ReleaseReservation{"A-1", 2}, item);
   EXPECT_EQ(result.on_hand, 10);
@@ -301,7 +312,7 @@ TEST(Release, NeedsAnExistingItem) {
 
 TEST(Complete, ShipsReservedUnits) {
   const Item item = ten_three_five();
-  EXPECT_THAT(decide(CompleteReservation{"A-1", 2}, item),
+  EXPECT_THAT(decide(CompleteReservation{"A-1", 2}, item, pool_of(item)),
               ElementsAre(Event(ReservationCompleted{2})));
   const Item result = after(CompleteReservation{"A-1", 2}, item);
   EXPECT_EQ(result.on_hand, 8);
@@ -605,7 +616,7 @@ TEST(DecideProperty, AgreesWithTheRulesAndKeepsTheInvariant) {
       const Command command = random_command(random);
       const Outcome expected = model(command, item);
       std::vector<Event> events;
-      const ExitCode actual = inv::exit_code_of([&] { events = decide(command, item); });
+      const ExitCode actual = inv::exit_code_of([&] { events = decide(command, item, pool_of(item)); });
       ASSERT_EQ(actual, expected.exit_code)
           << "run " << run << " step " << step << ": " << command_name(command) << " on "
           << ::testing::PrintToString(item);
@@ -640,7 +651,7 @@ TEST(DecideProperty, NeverReturnsAnEmptyListOfEvents) {
   for (int i = 0; i < 500; ++i) {
     const Command command = random_command(random);
     try {
-      EXPECT_THAT(decide(command, item), ::testing::Not(IsEmpty()));
+      EXPECT_THAT(decide(command, item, pool_of(item)), ::testing::Not(IsEmpty()));
       ++returned;
     } catch (const Error&) {
     }

@@ -71,7 +71,11 @@ std::vector<RecordedEvent> run(Store& store, const Command& command,
                                const EventMetadata& metadata = by("tester")) {
   auto session = begin_write(store);
   const Item item = session->load(domain::sku_of(command));
-  auto recorded = session->append(item, domain::decide(command, item), metadata);
+  domain::Holdings holdings;  // what release and complete draw from: the metadata's ref
+  if (item.exists()) {
+    holdings = session->holdings(item.sku, domain::holding_ref(metadata.ref), true);
+  }
+  auto recorded = session->append(item, domain::decide(command, item, holdings), metadata);
   session->commit();
   return recorded;
 }
@@ -539,6 +543,165 @@ TYPED_TEST(StoreContract, VerifyAndRebuildMendAnIdempotencyIndexRowNoCommandLeft
   EXPECT_EQ(report.problems[1].position, 0);
   audit.rebuild(nullptr);
   EXPECT_TRUE(audit.verify(std::nullopt, std::nullopt, nullptr).ok());
+}
+
+// ---- open reservations per ref (SPEC §8) --------------------------------------------------------
+
+EventMetadata for_ref(std::string ref) {
+  EventMetadata metadata = by("tester");
+  metadata.ref = std::move(ref);
+  return metadata;
+}
+
+std::vector<LotRow> lots_of(Store& store, const LotFilter& filter = {}) {
+  std::vector<LotRow> lots;
+  store.begin(Store::Mode::read)->scan_lots(filter, [&](const LotRow& row) { lots.push_back(row); });
+  return lots;
+}
+
+TYPED_TEST(StoreContract, StoresLotsAndRemovesThoseWithNoQuantity) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 1, std::nullopt});  // a committed head, so the caches are current
+  const std::vector<LotRow> rows = {{"B", "order-1", {7, "2026-12-01T00:00:00.000000Z", 2}},
+                                    {"A", "", {3, "2026-12-01T00:00:00.000000Z", 1}},
+                                    {"A", "order-1", {5, "2026-12-01T00:00:01.000000Z", 4}},
+                                    {"A", "order-1", {4, "2026-12-01T00:00:00.500000Z", 3}}};
+  {
+    auto session = store.begin(Store::Mode::write);
+    session->put_lots(rows);
+    session->commit();
+  }
+  // (sku, ref, position) order, every filter.
+  EXPECT_THAT(lots_of(store), ElementsAre(rows[1], rows[3], rows[2], rows[0]));
+  EXPECT_THAT(lots_of(store, {"A", std::nullopt}), ElementsAre(rows[1], rows[3], rows[2]));
+  EXPECT_THAT(lots_of(store, {std::nullopt, "order-1"}), ElementsAre(rows[3], rows[2], rows[0]));
+  EXPECT_THAT(lots_of(store, {"A", ""}), ElementsAre(rows[1]));
+  {
+    auto session = store.begin(Store::Mode::write);
+    LotRow changed = rows[3];
+    changed.lot.qty = 1;
+    LotRow gone = rows[2];
+    gone.lot.qty = 0;
+    const std::vector<LotRow> updates = {changed, gone};
+    session->put_lots(updates);
+    session->commit();
+  }
+  LotRow changed = rows[3];
+  changed.lot.qty = 1;
+  EXPECT_THAT(lots_of(store, {"A", "order-1"}), ElementsAre(changed));
+  {
+    auto session = store.begin(Store::Mode::write);
+    session->clear_caches();
+    session->commit();
+  }
+  EXPECT_THAT(lots_of(store), IsEmpty());
+}
+
+TYPED_TEST(StoreContract, KeepsTheCacheVersion) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 1, std::nullopt});
+  EXPECT_EQ(store.begin(Store::Mode::read)->cache_version(), app::k_cache_version)
+      << "the first write builds the caches by the current rules";
+  {
+    auto session = store.begin(Store::Mode::write);
+    session->set_cache_version(1);
+    session->commit();
+  }
+  EXPECT_EQ(store.begin(Store::Mode::read)->cache_version(), 1);
+  run(store, CreateItem{"B", 1, std::nullopt});  // rebuilds them, and the head keeps the version
+  EXPECT_EQ(store.begin(Store::Mode::read)->cache_version(), app::k_cache_version);
+  run(store, CreateItem{"C", 1, std::nullopt});
+  EXPECT_EQ(store.begin(Store::Mode::read)->cache_version(), app::k_cache_version);
+}
+
+TYPED_TEST(StoreContract, ReleasesAndCompletesDrawFromTheirOwnRefOldestFirst) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 20, std::nullopt});
+  const RecordedEvent first = run(store, ReserveStock{"A", 3}, for_ref("order-1")).at(0);
+  run(store, ReserveStock{"A", 2}, for_ref("order-2"));
+  const RecordedEvent second = run(store, ReserveStock{"A", 4}, for_ref("order-1")).at(0);
+  run(store, ReserveStock{"A", 1});  // the pool
+  // order-2 holds 2: releasing 3 of it is refused, and names the other holders.
+  const std::string refused = message_of([&] {
+    run(store, ReleaseReservation{"A", 3}, for_ref("order-2"));
+  });
+  EXPECT_THAT(refused, ::testing::HasSubstr("ref 'order-2' holds 2"));
+  EXPECT_THAT(refused, ::testing::HasSubstr("'order-1' 7"));
+  EXPECT_EQ(error_code_of([&] { run(store, CompleteReservation{"A", 2}); }),
+            "insufficient_reserved");
+  // order-1's oldest lot goes first.
+  run(store, CompleteReservation{"A", 4}, for_ref("order-1"));
+  EXPECT_THAT(lots_of(store, {"A", "order-1"}),
+              ElementsAre(LotRow{"A", "order-1", {second.position, second.recorded_at, 3}}));
+  (void)first;
+  run(store, ReleaseReservation{"A", 1});
+  EXPECT_THAT(lots_of(store, {"A", ""}), IsEmpty());
+  EXPECT_EQ(find_item(store, "A")->reserved, 5);
+  EXPECT_TRUE(app::AuditService(store).verify(std::nullopt, std::nullopt, nullptr).ok());
+}
+
+TYPED_TEST(StoreContract, ABatchSeesTheLotsItOpenedItself) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 20, std::nullopt});
+  run(store, ReserveStock{"A", 2}, for_ref("order-1"));
+  {
+    auto session = begin_write(store);
+    for (const auto& [command, ref] : std::vector<std::pair<Command, std::string>>{
+             {ReserveStock{"A", 5}, "order-1"},
+             {ReserveStock{"A", 1}, "order-2"},
+             {CompleteReservation{"A", 6}, "order-1"}}) {
+      const Item item = session->load("A");
+      session->append(item, domain::decide(command, item, session->holdings("A", ref, true)),
+                      for_ref(ref));
+    }
+    EXPECT_EQ(session->holdings("A", "order-1").own.qty(), 1);
+    EXPECT_THAT(session->skus_held_by("order-2"), ElementsAre("A"));
+    session->commit();
+  }
+  EXPECT_EQ(lots_of(store, {"A", "order-1"}).size(), 1u);
+  EXPECT_EQ(lots_of(store, {"A", "order-1"}).at(0).lot.qty, 1);
+  EXPECT_TRUE(app::AuditService(store).verify(std::nullopt, std::nullopt, nullptr).ok());
+}
+
+TYPED_TEST(StoreContract, AWriteFindsLotsThatDoNotAddUpToReservedAndVerifyNamesThem) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 10, std::nullopt});
+  const RecordedEvent reserved = run(store, ReserveStock{"A", 3}, for_ref("order-1")).at(0);
+  {
+    auto session = store.begin(Store::Mode::write);
+    const std::vector<LotRow> edited = {
+        {"A", "order-1", {reserved.position, reserved.recorded_at, 9}}};
+    session->put_lots(edited);
+    session->commit();
+  }
+  EXPECT_EQ(error_code_of([&] { run(store, ReleaseReservation{"A", 9}, for_ref("order-1")); }),
+            "read_model_mismatch");
+  EXPECT_EQ(head_of(store).position, 2) << "nothing may be appended";
+  app::AuditService audit(store);
+  const app::VerifyReport report = audit.verify(std::nullopt, std::nullopt, nullptr);
+  ASSERT_EQ(report.problems.size(), 1u);
+  EXPECT_EQ(report.problems[0].kind, "reservations_mismatch");
+  EXPECT_EQ(report.problems[0].sku, "A");
+  audit.rebuild(nullptr);
+  EXPECT_TRUE(audit.verify(std::nullopt, std::nullopt, nullptr).ok());
+  EXPECT_THAT(lots_of(store),
+              ElementsAre(LotRow{"A", "order-1", {reserved.position, reserved.recorded_at, 3}}));
+}
+
+TYPED_TEST(StoreContract, ARetiredItemIsStoredAndTakesNoWrites) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 0, std::nullopt});
+  run(store, domain::RetireItem{"A"});
+  EXPECT_TRUE(find_item(store, "A")->retired);
+  EXPECT_EQ(error_code_of([&] { run(store, SetOnHand{"A", 4}); }), "item_retired");
+  EXPECT_EQ(error_code_of([&] { run(store, CreateItem{"A", 4, std::nullopt}); }), "item_exists");
+  EXPECT_TRUE(app::AuditService(store).verify(std::nullopt, std::nullopt, nullptr).ok());
 }
 
 // ---- transactions and the write lock ------------------------------------------------------------

@@ -3,13 +3,16 @@
 //
 // inv's tables live in the connection's current schema, all named inv_*: inv_meta says what they
 // are (application id and schema version), inv_events is the log, inv_head the committed head
-// (one row), inv_items / inv_snapshots / inv_commands the caches. Positions stay gap-free and in
-// commit order because a writer's first statement locks the one head row (SELECT … FOR UPDATE):
-// writers are serialized exactly as SQLite's BEGIN IMMEDIATE serializes them, and no sequence
-// (whose rolled-back values would leave gaps) is ever used. DDL is transactional here, so the
-// first write creates the tables inside its own transaction: a command that fails leaves none.
+// (one row), inv_items / inv_snapshots / inv_reservations / inv_commands the caches. Positions
+// stay gap-free and in commit order because a writer's first statement locks the one head row
+// (SELECT … FOR UPDATE): writers are serialized exactly as SQLite's BEGIN IMMEDIATE serializes
+// them, and no sequence (whose rolled-back values would leave gaps) is ever used. DDL is
+// transactional here, so the first write creates the tables inside its own transaction: a
+// command that fails leaves none. An older schema is read as it is, and upgraded the same way,
+// by the first write.
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,8 +38,10 @@ class PgStore final : public Store {
 
  private:
   std::unique_ptr<Connection> m_connection;
+  std::string m_location;  // the URI as it may be shown (no password)
   std::chrono::milliseconds m_wait;
   bool m_has_tables = false;
+  std::int64_t m_schema = 0;  // the tables' schema version, once they exist
 };
 
 }  // namespace inv::store::pg
