@@ -150,6 +150,55 @@ void QueryService::history(const store::HistoryFilter& filter,
   session->history(filter, visit);
 }
 
+void QueryService::history(const HistoryQuery& query, const HistoryVisit& visit) {
+  auto session = m_store.begin(store::Store::Mode::read);
+  const auto current = query.filter.sku ? session->item(*query.filter.sku) : std::nullopt;
+  if (query.filter.sku && !current) {
+    throw unknown_item(*query.filter.sku);
+  }
+  store::HistoryFilter filter = query.filter;
+  // A time window is a range of positions: recorded_at never goes back along them.
+  if (query.from || query.to) {
+    const auto last = session->last_event();
+    const std::int64_t head = last ? last->position : 0;
+    if (query.from && query.from->micros > 0) {
+      const util::Timestamp before_from{query.from->micros - 1};
+      filter.after_position =
+          std::max(filter.after_position, last_position_at(*session, head, before_from));
+    }
+    if (query.to) {
+      const std::int64_t up_to = last_position_at(*session, head, *query.to);
+      filter.up_to_position = std::min(filter.up_to_position.value_or(up_to), up_to);
+    }
+  }
+  std::vector<store::RecordedEvent> newest;
+  if (query.last) {
+    filter.newest_first = true;
+    filter.limit = *query.last;
+  }
+  // Balances: folded along the item's versions, from its state at the first event shown (a
+  // snapshot and at most k_snapshot_interval events), and again after any versions skipped.
+  std::optional<domain::Item> item;
+  const auto show = [&](const store::RecordedEvent& event) {
+    if (!query.balances) {
+      visit(event, nullptr);
+      return;
+    }
+    if (item && item->version + 1 == event.version) {
+      item = fold(std::move(*item), event.event, event.recorded_at);
+    } else {
+      item = item_at_version(*session, event.sku, event.version);
+    }
+    visit(event, item ? &*item : nullptr);
+  };
+  if (!query.last) {
+    session->history(filter, show);
+    return;
+  }
+  session->history(filter, [&](const store::RecordedEvent& event) { newest.push_back(event); });
+  std::for_each(newest.rbegin(), newest.rend(), show);
+}
+
 store::Head QueryService::head() {
   const auto last = m_store.begin(store::Store::Mode::read)->last_event();
   if (!last) {

@@ -98,11 +98,15 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
   throw invalid_number(name, "a number", text);
 }
 
-std::string parse_time_argument(std::string_view text, std::string_view name) {
+std::string parse_time_argument(std::string_view text, std::string_view name, DateMeans date) {
   if (text == "now") {
     return util::format_rfc3339_micros(util::now_micros());
   }
-  const auto instant = util::parse_time(text);
+  // A bare date (2026-12-31) is the end of that day, or for --from its start.
+  const bool bare_date = text.size() == 10 && text.find('T') == std::string_view::npos;
+  const auto instant = date == DateMeans::start && bare_date
+                           ? util::parse_time(std::string(text) + "T00:00:00Z")
+                           : util::parse_time(text);
   if (!instant) {
     throw Error(ExitCode::usage, "invalid_time",
                 std::string(name) + " must be RFC 3339 (2026-11-28T06:15:14Z), a date " +
@@ -110,6 +114,10 @@ std::string parse_time_argument(std::string_view text, std::string_view name) {
                     util::excerpt(text) + "'");
   }
   return util::format_rfc3339_micros(*instant);
+}
+
+util::Timestamp time_point(std::string_view canonical) {
+  return util::Timestamp{util::parse_time(canonical).value_or(0)};
 }
 
 util::Timestamp parse_older_than(std::string_view text, std::string_view name) {

@@ -6,6 +6,7 @@
 #include "inv/cli/cli11_support.hpp"
 #include "inv/cli/commands.hpp"
 #include "inv/cli/context.hpp"
+#include "inv/domain/commands.hpp"
 #include "inv/domain/events.hpp"
 #include "inv/error.hpp"
 #include "inv/util/time.hpp"
@@ -115,24 +116,43 @@ void setup_history(CLI::App& command, Context& ctx) {
     std::optional<std::string> sku;
     std::optional<std::string> since;
     std::optional<std::string> limit;
+    std::optional<std::string> last;
     std::optional<std::string> type;
+    std::optional<std::string> ref;
+    std::optional<std::string> actor;
+    std::optional<std::string> from;
+    std::optional<std::string> to;
   };
   auto args = std::make_shared<Args>();
   command
       .add_option_function<std::string>(
           k_sku_type, [args](const std::string& sku) { args->sku = sku; },
-          "Only this item's events")
+          "Only this item's events (text also shows the item after each)")
       ->type_name(k_sku_type);
   add_text_option(command, "--since", args->since, "Only events after this position (exclusive)",
                   "POSITION");
-  add_text_option(command, "--limit", args->limit, "At most N events (the first N)", "N");
-  add_text_option(command, "--type", args->type, "Only events of this type, e.g. StockReserved",
+  auto* limit =
+      add_text_option(command, "--limit", args->limit, "At most N events (the first N)", "N");
+  add_text_option(command, "--last", args->last, "The newest N events (still oldest first)", "N")
+      ->excludes(limit);
+  std::vector<std::string> types(std::begin(domain::k_event_type_names),
+                                 std::end(domain::k_event_type_names));
+  types.insert(types.end(), std::begin(domain::k_command_names), std::end(domain::k_command_names));
+  add_text_option(command, "--type", args->type,
+                  "Only events of this type, or of this command (StockReserved or reserve)",
                   "TYPE")
-      ->check(
-          choices({std::begin(domain::k_event_type_names), std::end(domain::k_event_type_names)}));
-  command.footer("inv history SKU-1 --limit 20");
+      ->check(choices(std::move(types)));
+  add_text_option(command, "--ref", args->ref, "Only events with this ref", "REF");
+  add_text_option(command, "--actor", args->actor, "Only events by this actor", "NAME");
+  add_text_option(command, "--from", args->from,
+                  "Only events recorded at or after TIME (a date: its start)", "TIME");
+  add_text_option(command, "--to", args->to,
+                  "Only events recorded at or before TIME (a date: its end)", "TIME");
+  command.footer("inv history SKU-1 --last 20\n"
+                 "  inv history --ref order-7 --from 2026-12-01 --to 2026-12-04");
   command.callback([args, &ctx] {
-    store::HistoryFilter filter;
+    app::HistoryQuery query;
+    store::HistoryFilter& filter = query.filter;
     if (args->sku) {
       filter.sku = checked_sku(*args->sku);
     }
@@ -142,12 +162,28 @@ void setup_history(CLI::App& command, Context& ctx) {
     if (args->limit) {
       filter.limit = parse_number(*args->limit, "--limit", NumberKind::positive);
     }
-    filter.type = args->type;
+    if (args->last) {
+      query.last = parse_number(*args->last, "--last", NumberKind::positive);
+    }
+    if (args->type) {
+      filter.type = std::string(domain::event_type_of_command(*args->type).value_or(*args->type));
+    }
+    filter.ref = optional_text(args->ref, "--ref");
+    filter.actor = optional_text(args->actor, "--actor");
+    if (args->from) {
+      query.from = time_point(parse_time_argument(*args->from, "--from", DateMeans::start));
+    }
+    if (args->to) {
+      query.to = time_point(parse_time_argument(*args->to, "--to"));
+    }
+    query.balances = filter.sku.has_value() && ctx.output().format == Format::text;
     auto store = ctx.open(store::Access::read);
-    EventPrinter printer(ctx.output());
+    EventPrinter printer(ctx.output(), query.balances);
     ctx.suggesting_skus(filter.sku.value_or(""), [&] {
-      app::QueryService(*store).history(filter,
-                                        [&](const store::RecordedEvent& e) { printer.print(e); });
+      app::QueryService(*store).history(
+          query, [&](const store::RecordedEvent& e, const domain::Item* after) {
+            printer.print(e, after);
+          });
     });
     printer.finish();
   });

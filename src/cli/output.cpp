@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "inv/util/json_writer.hpp"
+#include "inv/util/overloaded.hpp"
 #include "inv/util/text.hpp"
 #include "inv/util/time.hpp"
 
@@ -98,9 +99,37 @@ std::vector<std::string> item_fields(const domain::Item& item) {
 
 const std::vector<std::string> k_item_header = {"sku",  "on_hand", "reserved",   "available",
                                                 "held", "version", "updated_at", "retired"};
+// The event fields, then its quantities as plain columns (issue 12), empty where the type has
+// none: a spreadsheet sums them without parsing the JSON in `data`.
 const std::vector<std::string> k_event_header = {
-    "position", "sku",  "version",         "type",      "data", "recorded_at", "actor",
-    "ref",      "note", "idempotency_key", "prev_hash", "hash"};
+    "position",  "sku",  "version",   "type",      "data",     "recorded_at",
+    "actor",     "ref",  "note",      "idempotency_key",       "prev_hash",
+    "hash",      "qty",  "delta",     "on_hand",   "available", "previous"};
+
+// qty, delta, on_hand, available, previous of an event's data ("" where it has none).
+std::vector<std::string> quantity_fields(const domain::Event& event) {
+  const auto text = [](std::optional<std::int64_t> value) {
+    return value ? std::to_string(*value) : std::string();
+  };
+  std::optional<std::int64_t> qty, delta, on_hand, available, previous;
+  std::visit(util::Overloaded{
+                 [&](const domain::ItemCreated& e) { on_hand = e.on_hand, available = e.available; },
+                 [&](const domain::OnHandSet& e) {
+                   on_hand = e.on_hand, available = e.available, previous = e.previous;
+                 },
+                 [&](const domain::StockAdjusted& e) {
+                   delta = e.delta, on_hand = e.on_hand, available = e.available;
+                 },
+                 [&](const domain::AvailableSet& e) { available = e.available, previous = e.previous; },
+                 [&](const domain::StockReserved& e) { qty = e.qty; },
+                 [&](const domain::ReservationReleased& e) { qty = e.qty; },
+                 [&](const domain::ReservationCompleted& e) { qty = e.qty; },
+                 [&](const domain::StockSold& e) { qty = e.qty; },
+                 [](const domain::ItemRetired&) {},
+             },
+             event);
+  return {text(qty), text(delta), text(on_hand), text(available), text(previous)};
+}
 
 std::vector<std::string> event_fields(const store::RecordedEvent& e) {
   return {std::to_string(e.position),
@@ -115,6 +144,14 @@ std::vector<std::string> event_fields(const store::RecordedEvent& e) {
           e.metadata.idempotency_key.value_or(""),
           e.prev_hash,
           e.hash};
+}
+
+std::vector<std::string> event_csv_fields(const store::RecordedEvent& e) {
+  std::vector<std::string> fields = event_fields(e);
+  for (std::string& quantity : quantity_fields(e.event)) {
+    fields.push_back(std::move(quantity));
+  }
+  return fields;
 }
 
 using util::display_width;
@@ -723,14 +760,22 @@ void finish_progress(const Output& out) {
 }
 
 struct EventPrinter::Table {
-  TextTable table{
-      {"POSITION", "SKU", "VERSION", "TYPE", "DATA", "RECORDED_AT", "ACTOR", "REF", "NOTE"},
-      {true, false, true, false, false, false, false, false, false}};
+  explicit Table(bool balances)
+      : table(balances ? std::vector<std::string>{"POSITION", "SKU", "VERSION", "TYPE", "DATA",
+                                                  "ON_HAND", "RESERVED", "AVAILABLE",
+                                                  "RECORDED_AT", "ACTOR", "REF", "NOTE"}
+                       : std::vector<std::string>{"POSITION", "SKU", "VERSION", "TYPE", "DATA",
+                                                  "RECORDED_AT", "ACTOR", "REF", "NOTE"},
+              balances ? std::vector<bool>{true, false, true, false, false, true, true, true, false,
+                                           false, false, false}
+                       : std::vector<bool>{true, false, true, false, false, false, false, false,
+                                           false}) {}
+  TextTable table;
 };
 
-EventPrinter::EventPrinter(const Output& out) : m_out(out) {
+EventPrinter::EventPrinter(const Output& out, bool balances) : m_out(out), m_balances(balances) {
   if (!out.quiet && out.format == Format::text) {
-    m_table = std::make_unique<Table>();
+    m_table = std::make_unique<Table>(balances);
   }
 }
 
@@ -750,7 +795,7 @@ void EventPrinter::start() {
 
 EventPrinter::~EventPrinter() = default;
 
-void EventPrinter::print(const store::RecordedEvent& event) {
+void EventPrinter::print(const store::RecordedEvent& event, const domain::Item* after) {
   if (m_out.quiet) {
     return;
   }
@@ -763,18 +808,29 @@ void EventPrinter::print(const store::RecordedEvent& event) {
       write(m_out, event_json(event) + "\n");
       break;
     case Format::csv:
-      write(m_out, csv_row(event_fields(event)));
+      write(m_out, csv_row(event_csv_fields(event)));
       break;
-    case Format::text:
-      m_table->table.add({std::to_string(event.position), event.sku, std::to_string(event.version),
-                          std::string(event.type()), event.data, event.recorded_at,
-                          event.metadata.actor, event.metadata.ref.value_or(""),
-                          event.metadata.note.value_or("")});
+    case Format::text: {
+      std::vector<std::string> row = {std::to_string(event.position), event.sku,
+                                      std::to_string(event.version), std::string(event.type()),
+                                      event.data};
+      if (m_balances) {
+        for (const std::int64_t figure : {after ? after->on_hand : 0, after ? after->reserved : 0,
+                                          after ? after->available : 0}) {
+          row.push_back(after ? std::to_string(figure) : "?");
+        }
+      }
+      for (std::string field : {event.recorded_at, event.metadata.actor,
+                                event.metadata.ref.value_or(""), event.metadata.note.value_or("")}) {
+        row.push_back(std::move(field));
+      }
+      m_table->table.add(std::move(row));
       // Widths come from the first rows; a long history streams instead of piling up in memory.
       if (m_table->table.size() >= 10000) {
         m_table->table.flush(m_out);
       }
       break;
+    }
   }
   ++m_count;
 }

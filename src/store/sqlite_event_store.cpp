@@ -303,9 +303,20 @@ class SqliteSession final : public Session {
     if (filter.type) {
       where += " AND type = ?3";
     }
+    if (filter.up_to_position) {
+      where += " AND position <= ?5";
+    }
+    if (filter.ref) {
+      where += " AND ref = ?6";
+    }
+    if (filter.actor) {
+      where += " AND actor = ?7";
+    }
     // One item's events are in version order exactly when they are in position order; ordering
     // by (sku, version) lets SQLite walk the unique index instead of sorting.
-    where += filter.sku ? " ORDER BY sku, version" : " ORDER BY position";
+    const char* direction = filter.newest_first ? " DESC" : "";
+    where += filter.sku ? std::string(" ORDER BY sku") + direction + ", version" + direction
+                        : std::string(" ORDER BY position") + direction;
     if (filter.limit) {
       where += " LIMIT ?4";
     }
@@ -319,6 +330,15 @@ class SqliteSession final : public Session {
     }
     if (filter.limit) {
       statement->bind(4, *filter.limit);
+    }
+    if (filter.up_to_position) {
+      statement->bind(5, *filter.up_to_position);
+    }
+    if (filter.ref) {
+      statement->bind(6, std::string_view(*filter.ref));
+    }
+    if (filter.actor) {
+      statement->bind(7, std::string_view(*filter.actor));
     }
     while (statement->step()) {
       visit(read_event(*statement));

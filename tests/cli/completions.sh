@@ -31,14 +31,17 @@ inv --db other.db create OTHER-1 >/dev/null
 inv --db meta.db create 'semi;colon' >/dev/null
 
 event_types="AvailableSet ItemCreated ItemRetired OnHandSet ReservationCompleted ReservationReleased StockAdjusted StockReserved StockSold"
+# SPEC §9: --type takes the command word of a type as well.
+type_words="$event_types adjust complete create release reserve retire sell set-available set-soh"
 # The cases every shell must get right: "LINE|the completions (sorted, space-separated)".
 cases=(
   "inv res|reservations reserve"
   "inv sel|sell"
-  "inv history --l|--limit"
+  "inv history --l|--last --limit"
+  "inv history --li|--limit"
   "inv --format |csv json ndjson text"
   "inv list --format n|ndjson"
-  "inv history --type |$event_types"
+  "inv history --type |$type_words"
   "inv history --type Stock|StockAdjusted StockReserved StockSold"
   "inv reserve |SKU-A SKU-B ZED-1"
   "inv reserve S|SKU-A SKU-B"
@@ -181,7 +184,7 @@ EOF
     [ "$got" = "${case#*|}" ] || problems+="
   '${case%%|*}<TAB>' offers '$got', expected '${case#*|}'"
   done
-  for case in "inv res|inv reserv" "inv sel|inv sell " "inv history --l|inv history --limit " "inv reserve S|inv reserve SKU-" \
+  for case in "inv res|inv reserv" "inv sel|inv sell " "inv history --li|inv history --limit " "inv reserve S|inv reserve SKU-" \
     "inv --db other.db show |inv --db other.db show OTHER-1 " \
     "inv --db meta.db show sem|inv --db meta.db show semi\\;colon "; do
     got=$(zsh_result "${case%%|*}" buffer)

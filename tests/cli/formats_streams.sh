@@ -6,7 +6,8 @@
 . "$(dirname "$0")/lib.bash"
 
 ESC=$'\033'
-event_header="position,sku,version,type,data,recorded_at,actor,ref,note,idempotency_key,prev_hash,hash"
+# The event CSV header: the event's keys, then its quantities as plain columns (issue 12).
+event_header="position,sku,version,type,data,recorded_at,actor,ref,note,idempotency_key,prev_hash,hash,qty,delta,on_hand,available,previous"
 item_header="sku,on_hand,reserved,available,held,version,updated_at,retired"
 
 # ndjson_array TEXT: NDJSON lines as one JSON array (checked: every line is a JSON object).

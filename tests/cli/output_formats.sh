@@ -5,6 +5,8 @@
 
 item_keys="sku,on_hand,reserved,available,held,version,updated_at,retired"
 event_keys="position,sku,version,type,data,recorded_at,actor,ref,note,idempotency_key,prev_hash,hash"
+# The event CSV: the event's keys, then its quantities as plain columns (issue 12).
+event_csv_header="$event_keys,qty,delta,on_hand,available,previous"
 zeros=0000000000000000000000000000000000000000000000000000000000000000
 
 item_shape_re="^sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:(true|false)\$"
@@ -148,9 +150,9 @@ expect_eq "$(jq_sql "SELECT json($(sql_quote "$ndjson_array")) = json($(sql_quot
   "the NDJSON lines equal the elements of the JSON array"
 
 inv history --format csv >history.csv
-printf '%s\r\n' "$event_keys" >expected_header
+printf '%s\r\n' "$event_csv_header" >expected_header
 head -c "$(wc -c <expected_header)" history.csv | cmp -s - expected_header ||
-  fail "history --format csv does not start with the header '$event_keys' + CRLF: $(head -n 1 history.csv)"
+  fail "history --format csv does not start with the header '$event_csv_header' + CRLF: $(head -n 1 history.csv)"
 expect_eq "$(tail -c 2 history.csv | od -An -c | tr -d ' ')" '\r\n' "the end of 'history --format csv'"
 # The note holds a quote, a comma and a line break: quoted, with the quote doubled.
 grep -qF '"say ""hi"", then' history.csv || fail "the note is not quoted per RFC 4180: $(tail -n 2 history.csv)"
@@ -173,8 +175,13 @@ mismatches=$(sqlite3 :memory: '.import --csv history.csv t' "
      OR t.note <> coalesce(json_extract(j.value, '\$.note'), '')
      OR t.idempotency_key <> coalesce(json_extract(j.value, '\$.idempotency_key'), '')
      OR t.prev_hash <> json_extract(j.value, '\$.prev_hash')
-     OR t.hash <> json_extract(j.value, '\$.hash');")
+     OR t.hash <> json_extract(j.value, '\$.hash')
+     OR t.qty <> coalesce(json_extract(j.value, '\$.data.qty'), '')
+     OR t.delta <> coalesce(json_extract(j.value, '\$.data.delta'), '')
+     OR t.on_hand <> coalesce(json_extract(j.value, '\$.data.on_hand'), '')
+     OR t.available <> coalesce(json_extract(j.value, '\$.data.available'), '')
+     OR t.previous <> coalesce(json_extract(j.value, '\$.data.previous'), '');")
 expect_eq "$mismatches" 0 "CSV records that differ from the JSON events"
 run history A --format csv
 expect_rc 0
-expect_contains "$out" "$(printf '%s' "$event_keys")" "history A --format csv"
+expect_contains "$out" "$(printf '%s' "$event_csv_header")" "history A --format csv"

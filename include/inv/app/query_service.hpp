@@ -12,6 +12,17 @@
 
 namespace inv::app {
 
+// What `history` asks (SPEC §3, §9).
+struct HistoryQuery {
+  store::HistoryFilter filter;
+  std::optional<util::Timestamp> from, to;  // recorded at or after / at or before (inclusive)
+  std::optional<std::int64_t> last;         // the newest N, still visited oldest first
+  bool balances = false;                    // the item after each event (with filter.sku)
+};
+
+// An event, and with HistoryQuery::balances the item right after it (else nullptr).
+using HistoryVisit = std::function<void(const store::RecordedEvent&, const domain::Item* after)>;
+
 class QueryService {
  public:
   explicit QueryService(store::Store& store) : m_store(store) {}
@@ -43,6 +54,10 @@ class QueryService {
   // the filter names a SKU that has no events.
   void history(const store::HistoryFilter& filter,
                const std::function<void(const store::RecordedEvent&)>& visit);
+
+  // The events `query` asks for, in position order. Throws inv::Error (not_found) when the
+  // filter names a SKU that has no events.
+  void history(const HistoryQuery& query, const HistoryVisit& visit);
 
   // The last event's position and hash (SPEC §4; 0 and 64 zeros for an empty log).
   store::Head head();

@@ -26,7 +26,12 @@ std::int64_t parse_number(std::string_view text, std::string_view name, NumberKi
 // A TIME argument (SPEC §3, §12: RFC 3339, a date, minutes without seconds, or `now`) as the
 // canonical UTC timestamp that recorded_at values compare with. Throws inv::Error (usage,
 // "invalid_time") naming `name` if it is none of these.
-std::string parse_time_argument(std::string_view text, std::string_view name);
+enum class DateMeans { end, start };  // what a bare date stands for: the end or start of its day
+std::string parse_time_argument(std::string_view text, std::string_view name,
+                                DateMeans date = DateMeans::end);
+
+// A canonical timestamp that parse_time_argument returned, as a time.
+util::Timestamp time_point(std::string_view canonical);
 
 // A DURATION argument (SPEC §8: `90s`, `30m`, `2h`, `7d`) as the time that long before now: the
 // cutoff of --older-than. Throws inv::Error (usage, "invalid_duration") naming `name`.

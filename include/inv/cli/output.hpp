@@ -63,10 +63,12 @@ void finish_progress(const Output& out);
 // Streams events as they are visited: a JSON array, NDJSON lines, CSV rows or a text table.
 class EventPrinter {
  public:
-  explicit EventPrinter(const Output& out);
+  // `balances`: text tables show the item's on_hand / reserved / available after each event.
+  explicit EventPrinter(const Output& out, bool balances = false);
   ~EventPrinter();
   EventPrinter(const EventPrinter&) = delete;
-  void print(const store::RecordedEvent& event);
+  // `after`: the item right after the event (with balances).
+  void print(const store::RecordedEvent& event, const domain::Item* after = nullptr);
   // Closes the array or flushes the table; call once after the last event.
   void finish();
 
@@ -74,6 +76,7 @@ class EventPrinter {
   struct Table;
   void start();
   const Output& m_out;
+  bool m_balances = false;
   bool m_started = false;
   std::size_t m_count = 0;
   std::unique_ptr<Table> m_table;

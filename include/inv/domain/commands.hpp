@@ -61,6 +61,10 @@ inline constexpr std::string_view k_command_names[] = {
     "release", "complete", "sell",   "retire"};
 static_assert(std::size(k_command_names) == std::variant_size_v<Command>);
 
+// The event type a command word appends ("reserve" -> "StockReserved"), nullopt if `word` is no
+// command. (set-soh of a missing item appends an ItemCreated; its word stands for OnHandSet.)
+std::optional<std::string_view> event_type_of_command(std::string_view word);
+
 // The command's name on the command line ("create", "set-soh", …).
 std::string_view command_name(const Command& command);
 

@@ -67,9 +67,12 @@ struct Head {
 
 struct HistoryFilter {
   std::optional<std::string> sku;
-  std::int64_t after_position = 0;  // --since: exclusive
-  std::optional<std::int64_t> limit;
+  std::int64_t after_position = 0;            // --since: exclusive
+  std::optional<std::int64_t> up_to_position;  // inclusive
+  std::optional<std::int64_t> limit;           // the first N (the newest N with newest_first)
   std::optional<std::string> type;
+  std::optional<std::string> ref, actor;
+  bool newest_first = false;  // visit in descending position order
 };
 
 struct Stats {
@@ -194,7 +197,7 @@ class Session {
   virtual std::int64_t cache_version() = 0;
   // Visits every idempotency index row in key order.
   virtual void scan_command_keys(const std::function<void(const CommandKey&)>& visit) = 0;
-  // Visits the events matching `filter`, in position order.
+  // Visits the events matching `filter`, in position order (descending with newest_first).
   virtual void history(const HistoryFilter& filter,
                        const std::function<void(const RecordedEvent&)>& visit) = 0;
   // Counts of rows and the store's size and schema (stats.head and events are the caller's).

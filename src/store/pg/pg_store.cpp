@@ -634,19 +634,40 @@ class PgSession final : public Session {
 
   void history(const HistoryFilter& filter,
                const std::function<void(const RecordedEvent&)>& visit) override {
-    // $2 and $3 are NULL when their filter is absent; pages of positions as in scan(). One
-    // item's events are in version order exactly when they are in position order, and ordering
-    // by version walks the (sku, version) index.
-    const std::string sql =
-        paged(select_events(filter.sku ? "WHERE sku = $2 AND position > $1 "
-                                         "AND ($3::text IS NULL OR type = $3) ORDER BY version"
-                                       : "WHERE position > $1 AND ($2::text IS NULL OR sku = $2) "
-                                         "AND ($3::text IS NULL OR type = $3) ORDER BY position"));
+    // Absent filters are NULL parameters. Pages of positions as in scan(), ascending; newest
+    // first needs a limit (--last N) and takes it in one query. One item's events are in version
+    // order exactly when they are in position order, and ordering by version walks the
+    // (sku, version) index.
+    const char* where =
+        "WHERE ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR type = $3) "
+        "AND ($4::bigint IS NULL OR position <= $4) AND ($5::text IS NULL OR ref = $5) "
+        "AND ($6::text IS NULL OR actor = $6) AND position > $1 ";
+    const auto param = [](const std::optional<std::string>& value) {
+      return value ? Param(*value) : std::nullopt;
+    };
+    const std::string up_to = filter.up_to_position ? number(*filter.up_to_position) : "";
+    const auto run_query = [&](const std::string& sql, std::int64_t after) {
+      const std::string after_text = number(after);
+      return m_connection.query(
+          sql.c_str(), {after_text, param(filter.sku), param(filter.type),
+                        filter.up_to_position ? Param(up_to) : std::nullopt, param(filter.ref),
+                        param(filter.actor)});
+    };
+    const std::string order = filter.sku ? "ORDER BY version" : "ORDER BY position";
+    if (filter.newest_first) {
+      const Result rows =
+          run_query(select_events(where) + order + " DESC" +
+                        (filter.limit ? " LIMIT " + std::to_string(*filter.limit) : ""),
+                    filter.after_position);
+      for (int row = 0; row < rows.rows(); ++row) {
+        visit(read_event(rows, row));
+      }
+      return;
+    }
+    const std::string sql = paged(select_events(where) + order);
     std::int64_t left = filter.limit.value_or(-1);
     for (std::int64_t after = filter.after_position; left != 0;) {
-      const Result rows = m_connection.query(
-          sql.c_str(), {number(after), filter.sku ? Param(*filter.sku) : std::nullopt,
-                        filter.type ? Param(*filter.type) : std::nullopt});
+      const Result rows = run_query(sql, after);
       for (int row = 0; row < rows.rows() && left != 0; ++row, --left) {
         visit(read_event(rows, row));
       }

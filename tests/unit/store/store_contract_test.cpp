@@ -1142,6 +1142,46 @@ TYPED_TEST(HistoryContract, FiltersByType) {
   EXPECT_THAT(positions(history(store, filter({}, 0, {}, "ReservationCompleted"))), IsEmpty());
 }
 
+TYPED_TEST(HistoryContract, FiltersByRefActorAndUpToPosition) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
+  run(store, CreateItem{"A", 10, std::nullopt}, by("alice"));           // 1
+  run(store, ReserveStock{"A", 2}, for_ref("order-1"));                 // 2 tester
+  EventMetadata bob = for_ref("order-1");
+  bob.actor = "bob";
+  run(store, ReserveStock{"A", 1}, bob);                                // 3
+  run(store, CreateItem{"B", 1, std::nullopt}, by("bob"));              // 4
+  HistoryFilter of_ref;
+  of_ref.ref = "order-1";
+  EXPECT_THAT(positions(history(store, of_ref)), ElementsAre(2, 3));
+  HistoryFilter of_bob;
+  of_bob.actor = "bob";
+  EXPECT_THAT(positions(history(store, of_bob)), ElementsAre(3, 4));
+  of_bob.ref = "order-1";
+  EXPECT_THAT(positions(history(store, of_bob)), ElementsAre(3));
+  HistoryFilter window;
+  window.after_position = 1;
+  window.up_to_position = 3;
+  EXPECT_THAT(positions(history(store, window)), ElementsAre(2, 3));
+  window.sku = "A";
+  window.up_to_position = 2;
+  EXPECT_THAT(positions(history(store, window)), ElementsAre(2));
+}
+
+TYPED_TEST(HistoryContract, NewestFirstWithALimitKeepsTheNewest) {
+  auto store_owned = this->open(Access::write);
+  Store& store = *store_owned;
+  fill(store);
+  HistoryFilter newest = filter({}, 0, 3, {});
+  newest.newest_first = true;
+  EXPECT_THAT(positions(history(store, newest)), ElementsAre(7, 6, 5));
+  newest.sku = "A";
+  EXPECT_THAT(positions(history(store, newest)), ElementsAre(6, 5, 3));
+  newest.type = "StockReserved";
+  newest.limit = 10;
+  EXPECT_THAT(positions(history(store, newest)), ElementsAre(6, 3));
+}
+
 TYPED_TEST(HistoryContract, FiltersBySku) {
   auto store_owned = this->open(Access::write);
   Store& store = *store_owned;
