@@ -72,7 +72,7 @@ _inv() {
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "$globals" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history head verify export import rebuild completion stats help' -- "$cur"))
+      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history report head verify export import rebuild completion stats help' -- "$cur"))
     fi
     return
   fi
@@ -93,6 +93,7 @@ _inv() {
     list) options='--prefix --all --as-of'; case $positional in esac ;;
     reservations) options='--ref --older-than'; case $positional in 0) _inv_skus ;; esac ;;
     history) options='--since --limit --last --type --ref --actor --from --to'; case $positional in 0) _inv_skus ;; esac ;;
+    report) options='--from --to --prefix'; case $positional in 0) COMPREPLY=($(compgen -W 'movements' -- "$cur")) ;; esac ;;
     head) options=''; case $positional in esac ;;
     verify) options='--expect-head --extends'; case $positional in esac ;;
     export) options='--since'; case $positional in esac ;;
@@ -100,7 +101,7 @@ _inv() {
     rebuild) options=''; case $positional in esac ;;
     completion) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;; esac ;;
     stats) options=''; case $positional in esac ;;
-    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
+    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history report head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options $command_globals --help" -- "$cur"))

@@ -186,10 +186,11 @@ std::int64_t last_position_at(store::Session& session, std::int64_t last_positio
   return low;
 }
 
-std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
-                                            std::string_view prefix) {
-  util::StringMap<domain::Item> items;
-  session.scan(0, position, [&](const store::StoredEventView& row) {
+void scan_events(
+    store::Session& session, std::int64_t after_position, std::int64_t up_to_position,
+    std::string_view prefix,
+    const std::function<void(const store::StoredEventView&, const domain::Event&)>& visit) {
+  session.scan(after_position, up_to_position, [&](const store::StoredEventView& row) {
     if (!row.sku.starts_with(prefix)) {
       return;
     }
@@ -198,12 +199,21 @@ std::vector<domain::Item> items_at_position(store::Session& session, std::int64_
       throw Error(ExitCode::integrity, "damaged_log",
                   "the log is damaged at position " + str(row.position) + "; run 'inv verify'");
     }
-    auto [entry, added] = items.try_emplace(std::string(row.sku));
-    if (added) {
-      entry->second.sku = row.sku;
-    }
-    entry->second = fold(std::move(entry->second), *event, row.recorded_at);
+    visit(row, *event);
   });
+}
+
+std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
+                                            std::string_view prefix) {
+  util::StringMap<domain::Item> items;
+  scan_events(session, 0, position, prefix,
+              [&](const store::StoredEventView& row, const domain::Event& event) {
+                auto [entry, added] = items.try_emplace(std::string(row.sku));
+                if (added) {
+                  entry->second.sku = row.sku;
+                }
+                entry->second = fold(std::move(entry->second), event, row.recorded_at);
+              });
   std::vector<domain::Item> sorted;
   sorted.reserve(items.size());
   for (auto& [sku, item] : items) {

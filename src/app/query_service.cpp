@@ -199,6 +199,75 @@ void QueryService::history(const HistoryQuery& query, const HistoryVisit& visit)
   std::for_each(newest.rbegin(), newest.rend(), show);
 }
 
+std::vector<domain::Movements> QueryService::movements(const MovementsQuery& query) {
+  auto session = m_store.begin(store::Store::Mode::read);
+  const auto last = session->last_event();
+  const std::int64_t head = last ? last->position : 0;
+  // The window is a range of positions (before, up_to]: recorded_at never goes back along them.
+  std::int64_t before = 0;
+  if (query.from && query.from->micros > 0) {
+    before = last_position_at(*session, head, util::Timestamp{query.from->micros - 1});
+  }
+  const std::int64_t up_to = query.to ? last_position_at(*session, head, *query.to) : head;
+  if (up_to <= before) {
+    return {};
+  }
+  // First pass: the SKUs in the window and the version each had before it.
+  util::StringMap<std::int64_t> version_before;
+  session->scan(before, up_to, [&](const store::StoredEventView& row) {
+    if (row.sku.starts_with(query.prefix)) {
+      version_before.try_emplace(std::string(row.sku), row.version - 1);
+    }
+  });
+  // The opening on_hand of each: one sequential fold of the log before the window, or per item
+  // the state at its version before the window (a snapshot and a short fold), whichever reads
+  // fewer rows (the same trade as list --as-of).
+  util::StringMap<domain::Movements> rows;
+  constexpr std::int64_t k_sequential_rows_per_item = 200;
+  if (before <= static_cast<std::int64_t>(version_before.size()) * k_sequential_rows_per_item) {
+    for (domain::Item& item : items_at_position(*session, before, query.prefix)) {
+      if (version_before.contains(item.sku)) {
+        rows.try_emplace(item.sku, domain::open_movements(item.sku, item.on_hand));
+      }
+    }
+  }
+  for (const auto& [sku, version] : version_before) {
+    if (rows.contains(sku)) {
+      continue;
+    }
+    std::int64_t opening = 0;
+    if (version > 0) {
+      const auto item = item_at_version(*session, sku, version);
+      if (!item) {
+        throw Error(ExitCode::integrity, "damaged_log",
+                    "the log is missing version " + std::to_string(version) + " of '" + sku +
+                        "'; run 'inv verify'");
+      }
+      opening = item->on_hand;
+    }
+    rows.try_emplace(sku, domain::open_movements(sku, opening));
+  }
+  // Second pass: the window's events, each added to its item's row.
+  scan_events(*session, before, up_to, query.prefix,
+              [&](const store::StoredEventView& row, const domain::Event& event) {
+                const auto found = rows.find(row.sku);
+                if (found == rows.end()) {  // the two passes read one snapshot of the log
+                  throw Error(ExitCode::failure, "internal",
+                              "the log changed while it was read at position " +
+                                  std::to_string(row.position));
+                }
+                domain::add_movement(found->second, event);
+              });
+  std::vector<domain::Movements> sorted;
+  sorted.reserve(rows.size());
+  for (auto& [sku, row] : rows) {
+    sorted.push_back(std::move(row));
+  }
+  std::sort(sorted.begin(), sorted.end(),
+            [](const domain::Movements& a, const domain::Movements& b) { return a.sku < b.sku; });
+  return sorted;
+}
+
 store::Head QueryService::head() {
   const auto last = m_store.begin(store::Store::Mode::read)->last_event();
   if (!last) {

@@ -550,6 +550,79 @@ void print_reservations(const Output& out, const std::vector<domain::Holding>& h
   write(out, text);
 }
 
+namespace {
+
+// The figures of a movements row, in the order of SPEC §9.
+std::vector<std::int64_t> movement_figures(const domain::Movements& row) {
+  return {row.opening, row.created, row.received,    row.counted,
+          row.shipped, row.sold,    row.written_off, row.closing};
+}
+
+const std::vector<std::string> k_movement_keys = {"opening", "created", "received",
+                                                   "counted", "shipped", "sold",
+                                                   "written_off", "closing"};
+
+std::string movements_json(const domain::Movements& row) {
+  std::string json = "{\"sku\":";
+  append_json_string(json, row.sku);
+  const std::vector<std::int64_t> figures = movement_figures(row);
+  for (std::size_t i = 0; i < figures.size(); ++i) {
+    json += ",\"" + k_movement_keys[i] + "\":";
+    append_json_int(json, figures[i]);
+  }
+  json += '}';
+  return json;
+}
+
+}  // namespace
+
+void print_movements(const Output& out, const std::vector<domain::Movements>& rows) {
+  if (out.quiet) {
+    return;
+  }
+  std::string text;
+  switch (out.format) {
+    case Format::json:
+    case Format::ndjson:
+      text = json_listing(out.format, rows, movements_json);
+      break;
+    case Format::csv: {
+      std::vector<std::string> header = {"sku"};
+      header.insert(header.end(), k_movement_keys.begin(), k_movement_keys.end());
+      text = csv_row(header);
+      for (const auto& row : rows) {
+        std::vector<std::string> fields = {row.sku};
+        for (const std::int64_t figure : movement_figures(row)) {
+          fields.push_back(std::to_string(figure));
+        }
+        text += csv_row(fields);
+      }
+      break;
+    }
+    case Format::text: {
+      if (rows.empty()) {
+        write(out, "(no movements)\n");
+        return;
+      }
+      TextTable table({"SKU", "OPENING", "CREATED", "RECEIVED", "COUNTED", "SHIPPED", "SOLD",
+                       "WRITTEN_OFF", "CLOSING"},
+                      {false, true, true, true, true, true, true, true, true});
+      for (const auto& row : rows) {
+        std::vector<std::string> fields = {row.sku};
+        for (const std::int64_t figure : movement_figures(row)) {
+          fields.push_back(std::to_string(figure));
+        }
+        // The signed count reads as a change: +3 found, -2 missing.
+        fields[4] = signed_number(row.counted);
+        table.add(std::move(fields));
+      }
+      table.flush(out);
+      return;
+    }
+  }
+  write(out, text);
+}
+
 void print_head(const Output& out, const store::Head& head) {
   if (out.quiet) {
     return;

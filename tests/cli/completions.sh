@@ -39,6 +39,8 @@ cases=(
   "inv sel|sell"
   "inv history --l|--last --limit"
   "inv history --li|--limit"
+  "inv report |movements"
+  "inv report movements --p|--prefix"
   "inv --format |csv json ndjson text"
   "inv list --format n|ndjson"
   "inv history --type |$type_words"
@@ -50,7 +52,7 @@ cases=(
   "inv --vers|--version"
   "inv show SKU-A --v|"            # --version only before the command
   # `inv help <TAB>`: the commands and the help topics (SPEC §12).
-  "inv help |adjust apply complete completion create environment exit-codes expire export formats head help history import init list rebuild release reservations reserve retire sell set-available set-soh show stats time verify"
+  "inv help |adjust apply complete completion create environment exit-codes expire export formats head help history import init list rebuild release report reservations reserve retire sell set-available set-soh show stats time verify"
   "inv help ex|exit-codes expire export"
 )
 tested=0

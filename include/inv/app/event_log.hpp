@@ -65,6 +65,13 @@ std::optional<domain::Item> item_as_of(store::Session& session, std::string_view
 std::int64_t last_position_at(store::Session& session, std::int64_t last_position,
                               util::Timestamp time);
 
+// Visits, in position order, the events at positions after `after_position` up to `up_to_position`
+// whose SKU starts with `prefix`, typed. Throws inv::Error (integrity, "damaged_log") for a row
+// that is not a readable event.
+void scan_events(store::Session& session, std::int64_t after_position, std::int64_t up_to_position,
+                 std::string_view prefix,
+                 const std::function<void(const store::StoredEventView&, const domain::Event&)>& visit);
+
 // Every item whose SKU starts with `prefix` as the events at positions 1..`position` leave it,
 // in byte order of SKU: one sequential fold. Throws inv::Error (integrity, "damaged_log") for a
 // row that is not a readable event.

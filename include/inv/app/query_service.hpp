@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "inv/domain/item.hpp"
+#include "inv/domain/movements.hpp"
 #include "inv/domain/reservations.hpp"
 #include "inv/store/event_store.hpp"
 
@@ -18,6 +19,13 @@ struct HistoryQuery {
   std::optional<util::Timestamp> from, to;  // recorded at or after / at or before (inclusive)
   std::optional<std::int64_t> last;         // the newest N, still visited oldest first
   bool balances = false;                    // the item after each event (with filter.sku)
+};
+
+// What `report movements` asks (SPEC §9): a window of time, both ends inclusive (none: from the
+// first event / to the last), and a SKU prefix.
+struct MovementsQuery {
+  std::optional<util::Timestamp> from, to;
+  std::string prefix;
 };
 
 // An event, and with HistoryQuery::balances the item right after it (else nullptr).
@@ -58,6 +66,10 @@ class QueryService {
   // The events `query` asks for, in position order. Throws inv::Error (not_found) when the
   // filter names a SKU that has no events.
   void history(const HistoryQuery& query, const HistoryVisit& visit);
+
+  // Per SKU with an event in the window, in byte order of SKU: how its on_hand moved (opening,
+  // created, received, counted, shipped, sold, written off, closing).
+  std::vector<domain::Movements> movements(const MovementsQuery& query);
 
   // The last event's position and hash (SPEC §4; 0 and 64 zeros for an empty log).
   store::Head head();

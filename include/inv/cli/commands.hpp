@@ -53,6 +53,8 @@ void setup_reservations(CLI::App& command, Context& ctx);
 void setup_history(CLI::App& command, Context& ctx);
 void setup_head(CLI::App& command, Context& ctx);
 void setup_stats(CLI::App& command, Context& ctx);
+// Reports (src/cli/cmd_report.cpp).
+void setup_report(CLI::App& command, Context& ctx);
 // The log as a whole (src/cli/cmd_audit.cpp).
 void setup_init(CLI::App& command, Context& ctx);
 void setup_verify(CLI::App& command, Context& ctx);

@@ -10,6 +10,7 @@
 #include "inv/app/audit_service.hpp"
 #include "inv/app/command_service.hpp"
 #include "inv/domain/item.hpp"
+#include "inv/domain/movements.hpp"
 #include "inv/domain/reservations.hpp"
 #include "inv/error.hpp"
 #include "inv/store/event_store.hpp"
@@ -45,6 +46,8 @@ void print_batch_result(const Output& out, const app::BatchResult& result,
 // (microseconds since the epoch).
 void print_reservations(const Output& out, const std::vector<domain::Holding>& holdings,
                         std::int64_t now);
+// `report movements` (SPEC §9): one row per SKU.
+void print_movements(const Output& out, const std::vector<domain::Movements>& rows);
 void print_head(const Output& out, const store::Head& head);
 void print_stats(const Output& out, const store::Stats& stats, const std::string& path);
 void print_init(const Output& out, const std::string& path, bool created);
