@@ -34,7 +34,7 @@ _inv() {
   local command="" positional=0 i
   for ((i = 1; i < cword; i++)); do
     case "${words[i]}" in
-      --db|--format|--wait|--color|--soh|--available|--expect-version|--ref|--note|--actor|--idempotency-key|--older-than|--input|--at-version|--as-of|--prefix|--since|--limit|--last|--type|--from|--to|--expect-head|--extends) ((i++)) ;;
+      --db|--format|--wait|--color|--soh|--available|--expect-version|--ref|--note|--actor|--idempotency-key|--older-than|--input|--at-version|--as-of|--prefix|--since|--limit|--last|--type|--from|--to|--out|--expect-head|--extends) ((i++)) ;;
       -*) ;;
       *) if [[ -z $command ]]; then command=${words[i]}; else ((positional++)); fi ;;
     esac
@@ -63,6 +63,7 @@ _inv() {
     --type) COMPREPLY=($(compgen -W 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted StockSold ItemRetired create set-soh adjust set-available reserve release complete sell retire' -- "$cur")); return ;;
     --from) COMPREPLY=(); return ;;
     --to) COMPREPLY=(); return ;;
+    --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
     --expect-head) COMPREPLY=(); return ;;
     --extends) COMPREPLY=(); return ;;
   esac
@@ -93,7 +94,7 @@ _inv() {
     list) options='--prefix --all --as-of'; case $positional in esac ;;
     reservations) options='--ref --older-than'; case $positional in 0) _inv_skus ;; esac ;;
     history) options='--since --limit --last --type --ref --actor --from --to'; case $positional in 0) _inv_skus ;; esac ;;
-    report) options='--from --to --prefix'; case $positional in 0) COMPREPLY=($(compgen -W 'movements' -- "$cur")) ;; esac ;;
+    report) options='--from --to --prefix --out'; case $positional in 0) COMPREPLY=($(compgen -W 'movements html' -- "$cur")) ;; esac ;;
     head) options=''; case $positional in esac ;;
     verify) options='--expect-head --extends'; case $positional in esac ;;
     export) options='--since'; case $positional in esac ;;

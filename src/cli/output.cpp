@@ -576,6 +576,12 @@ std::string movements_json(const domain::Movements& row) {
 
 }  // namespace
 
+void print_document(const Output& out, std::string_view text) {
+  if (!out.quiet) {
+    write(out, text);
+  }
+}
+
 void print_movements(const Output& out, const std::vector<domain::Movements>& rows) {
   if (out.quiet) {
     return;

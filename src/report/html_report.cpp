@@ -24,6 +24,7 @@ code,.hash{font-family:ui-monospace,monospace;font-size:.92em;word-break:break-a
 #verdict.ok{background:#dafbe1;color:#116329}#verdict.failed{background:#ffebe9;color:#a40e26}
 table{border-collapse:collapse;width:100%}th,td{padding:.25em .6em;border-bottom:1px solid #eaeef2;
 text-align:left;vertical-align:top}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+td.nowrap{white-space:nowrap}
 tr.low td.available{background:#ffebe9;color:#a40e26;font-weight:600}
 tr.held td.held{background:#fff8c5;font-weight:600}
 .tag{font-size:.8em;padding:0 .4em;border-radius:3px;margin-left:.4em}
@@ -275,13 +276,13 @@ void append_events(std::string& out, const HtmlReport& report) {
       "class=\"n\">Version</th><th>Type</th><th>Data</th><th>Recorded at</th><th>Actor</th>"
       "<th>Ref</th><th>Note</th></tr></thead><tbody>\n";
   for (const EventRow& event : report.latest) {
-    out += fmt::format("<tr><td class=\"n\">{}</td><td>", event.position);
+    out += fmt::format("<tr><td class=\"n\">{}</td><td class=\"nowrap\">", event.position);
     append_escaped(out, event.sku);
     out += fmt::format("</td><td class=\"n\">{}</td><td>", event.version);
     append_escaped(out, event.type);
     out += "</td><td><code>";
     append_escaped(out, event.data);
-    out += "</code></td><td>";
+    out += "</code></td><td class=\"nowrap\">";
     append_escaped(out, event.recorded_at);
     out += "</td><td>";
     append_escaped(out, event.actor);

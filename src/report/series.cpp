@@ -15,32 +15,55 @@ std::int64_t distance(const StockPoint& point, const StockPoint& from) {
 
 }  // namespace
 
+Thinner::Thinner(std::size_t count, std::size_t max_points)
+    : m_count(count), m_max(std::max<std::size_t>(max_points, 2)) {
+  m_kept.reserve(std::min(m_count, m_max));
+}
+
+// The points strictly between the first and the last are cut into m_max - 2 runs; run r ends
+// before index 1 + (r + 1) * inner / runs. From each run the point that strays furthest from the
+// point kept before it is kept, so a short spike or dip still shows.
+std::size_t Thinner::run_end(std::size_t run) const {
+  return 1 + (run + 1) * (m_count - 2) / (m_max - 2);
+}
+
+void Thinner::add(const StockPoint& point) {
+  const std::size_t index = m_seen++;
+  if (m_count <= m_max || index == 0) {
+    m_kept.push_back(point);
+    return;
+  }
+  if (index == m_count - 1) {
+    if (m_has_chosen) {
+      m_kept.push_back(m_chosen);
+      m_has_chosen = false;
+    }
+    m_kept.push_back(point);
+    return;
+  }
+  while (index >= run_end(m_run)) {  // the run is over: keep its point
+    if (m_has_chosen) {
+      m_kept.push_back(m_chosen);
+      m_has_chosen = false;
+    }
+    ++m_run;
+  }
+  if (!m_has_chosen || distance(point, m_kept.back()) > distance(m_chosen, m_kept.back())) {
+    m_chosen = point;
+    m_has_chosen = true;
+  }
+}
+
+std::vector<StockPoint> Thinner::finish() && {
+  return std::move(m_kept);
+}
+
 std::vector<StockPoint> thin_out(const std::vector<StockPoint>& points, std::size_t max_points) {
-  max_points = std::max<std::size_t>(max_points, 2);
-  if (points.size() <= max_points) {
-    return points;
+  Thinner thinner(points.size(), max_points);
+  for (const StockPoint& point : points) {
+    thinner.add(point);
   }
-  std::vector<StockPoint> kept;
-  kept.reserve(max_points);
-  kept.push_back(points.front());
-  // The points strictly between the first and the last, cut into max_points - 2 runs.
-  const std::size_t inner = points.size() - 2;
-  const std::size_t runs = max_points - 2;
-  for (std::size_t run = 0; run < runs; ++run) {
-    const std::size_t begin = 1 + run * inner / runs;
-    const std::size_t end = 1 + (run + 1) * inner / runs;
-    std::size_t chosen = begin;
-    for (std::size_t i = begin; i < end; ++i) {
-      if (distance(points[i], kept.back()) > distance(points[chosen], kept.back())) {
-        chosen = i;
-      }
-    }
-    if (begin < end) {
-      kept.push_back(points[chosen]);
-    }
-  }
-  kept.push_back(points.back());
-  return kept;
+  return std::move(thinner).finish();
 }
 
 }  // namespace inv::report

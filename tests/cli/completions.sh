@@ -39,7 +39,7 @@ cases=(
   "inv sel|sell"
   "inv history --l|--last --limit"
   "inv history --li|--limit"
-  "inv report |movements"
+  "inv report |html movements"
   "inv report movements --p|--prefix"
   "inv --format |csv json ndjson text"
   "inv list --format n|ndjson"

@@ -46,6 +46,8 @@ void print_batch_result(const Output& out, const app::BatchResult& result,
 // (microseconds since the epoch).
 void print_reservations(const Output& out, const std::vector<domain::Holding>& holdings,
                         std::int64_t now);
+// A whole document (`report html`), as it is, unless quiet.
+void print_document(const Output& out, std::string_view text);
 // `report movements` (SPEC §9): one row per SKU.
 void print_movements(const Output& out, const std::vector<domain::Movements>& rows);
 void print_head(const Output& out, const store::Head& head);

@@ -24,4 +24,24 @@ struct StockPoint {
 // strays furthest from the point kept before it, so a short spike or dip still shows.
 std::vector<StockPoint> thin_out(const std::vector<StockPoint>& points, std::size_t max_points);
 
+// thin_out one point at a time, for a series whose length is known before it is read (an item's
+// version): it holds at most max_points points, however long the history.
+class Thinner {
+ public:
+  Thinner(std::size_t count, std::size_t max_points);
+  // The next point, in order; `count` of them in all.
+  void add(const StockPoint& point);
+  // What thin_out keeps of the points added.
+  std::vector<StockPoint> finish() &&;
+
+ private:
+  std::size_t run_end(std::size_t run) const;
+  std::size_t m_count, m_max;
+  std::size_t m_seen = 0;
+  std::size_t m_run = 0;  // the run of the points between the first and the last being read
+  bool m_has_chosen = false;
+  StockPoint m_chosen;
+  std::vector<StockPoint> m_kept;
+};
+
 }  // namespace inv::report
