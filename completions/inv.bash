@@ -90,7 +90,7 @@ _inv() {
     expire) options='--older-than --dry-run --actor --idempotency-key'; case $positional in esac ;;
     retire) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; esac ;;
     apply) options='--input --dry-run --actor --idempotency-key'; case $positional in 0) COMPREPLY=($(compgen -f -- "$cur")) ;; esac ;;
-    show) options='--at-version --as-of'; case $positional in 0) _inv_skus ;; esac ;;
+    show) options='--at-version --as-of --chart'; case $positional in 0) _inv_skus ;; esac ;;
     list) options='--prefix --all --as-of'; case $positional in esac ;;
     reservations) options='--ref --older-than'; case $positional in 0) _inv_skus ;; esac ;;
     history) options='--since --limit --last --type --ref --actor --from --to'; case $positional in 0) _inv_skus ;; esac ;;

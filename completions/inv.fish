@@ -121,6 +121,7 @@ complete -c inv -n '__fish_seen_subcommand_from apply' -l idempotency-key -x -d 
 complete -c inv -n '__fish_seen_subcommand_from apply' -F
 complete -c inv -n '__fish_seen_subcommand_from show' -l at-version -x -d 'The state right after this version'
 complete -c inv -n '__fish_seen_subcommand_from show' -l as-of -x -d 'The state at TIME (inclusive; RFC 3339, a date or now)'
+complete -c inv -n '__fish_seen_subcommand_from show' -l chart -d 'Also chart on_hand and available over the history up to that state (text)'
 complete -c inv -n '__fish_seen_subcommand_from show' -a '(__inv_skus)'
 complete -c inv -n '__fish_seen_subcommand_from list' -l prefix -x -d 'Only SKUs that start with P'
 complete -c inv -n '__fish_seen_subcommand_from list' -l all -d 'Retired items too'

@@ -9,6 +9,7 @@
 #include "inv/domain/commands.hpp"
 #include "inv/domain/events.hpp"
 #include "inv/error.hpp"
+#include "inv/report/terminal_chart.hpp"
 #include "inv/util/time.hpp"
 
 namespace inv::cli {
@@ -18,6 +19,7 @@ void setup_show(CLI::App& command, Context& ctx) {
     std::string sku;
     std::optional<std::string> at_version;
     std::optional<std::string> as_of;
+    bool chart = false;
   };
   auto args = std::make_shared<Args>();
   add_argument(command, k_sku_type, args->sku, "Item SKU");
@@ -26,7 +28,9 @@ void setup_show(CLI::App& command, Context& ctx) {
   add_text_option(command, "--as-of", args->as_of,
                   "The state at TIME (inclusive; RFC 3339, a date or now)", "TIME")
       ->excludes(at_version);
-  command.footer("inv show SKU-1");
+  command.add_flag("--chart", args->chart,
+                   "Also chart on_hand and available over the history up to that state (text)");
+  command.footer("inv show SKU-1\n  inv show SKU-1 --chart --as-of 2026-12-31");
   command.callback([args, &ctx] {
     const std::string sku = checked_sku(args->sku);
     std::optional<std::int64_t> version;
@@ -38,12 +42,38 @@ void setup_show(CLI::App& command, Context& ctx) {
       time = parse_time_argument(*args->as_of, "--as-of");
     }
     ctx.require_format({Format::ndjson, Format::csv}, "show");
+    if (args->chart && ctx.output().format != Format::text) {
+      // A picture in a machine format would be neither: refuse it before anything is read.
+      throw usage_error(
+          "--chart draws text; it cannot be combined with " +
+          (ctx.given().format ? "--format " + *ctx.given().format : std::string("--json")));
+    }
     auto store = ctx.open(store::Access::read);
     app::QueryService queries(*store);
     ctx.suggesting_skus(sku, [&] {
-      print_item(ctx.output(), version ? queries.show_at_version(sku, *version)
-                               : time  ? queries.show_as_of(sku, *time)
-                                       : queries.show(sku));
+      const domain::Item item = version ? queries.show_at_version(sku, *version)
+                                : time  ? queries.show_as_of(sku, *time)
+                                        : queries.show(sku);
+      if (args->chart && !ctx.output().quiet) {
+        // The history up to the state shown: the item's first item.version events, folded as
+        // `history SKU` folds them. The sampler keeps a bounded number of states, so memory
+        // does not grow with the history (time does: every event is read once).
+        const int width = output_width(ctx.output().stream);
+        report::HistorySampler sampler(item.version, report::chart_samples(width));
+        app::HistoryQuery query;
+        query.filter.sku = sku;
+        query.filter.limit = item.version;
+        query.balances = true;
+        queries.history(query, [&](const store::RecordedEvent&, const domain::Item* after) {
+          if (after != nullptr) {
+            sampler.add(*after);
+          }
+        });
+        print_item(ctx.output(), item);
+        print_chart(ctx.output(), std::move(sampler).finish(), width);
+        return;
+      }
+      print_item(ctx.output(), item);
     });
   });
 }

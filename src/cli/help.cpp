@@ -48,6 +48,7 @@ export always writes NDJSON events (or CSV with --format csv).
   INV_DB     database file when --db is not given (default ./inventory.db)
   INV_ACTOR  actor recorded on events when --actor is not given (default: login name)
   NO_COLOR   when set and not empty, never colour the output
+  COLUMNS    width of show --chart when output is not a terminal (default 80)
 Options on the command line win over the environment.
 )"},
       {"time", "TIME arguments (--as-of)", R"(TIME arguments (show --as-of, list --as-of):

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cstdlib>
 #include <string_view>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <fmt/format.h>
 
+#include "inv/report/terminal_chart.hpp"
 #include "inv/util/json_writer.hpp"
 #include "inv/util/overloaded.hpp"
 #include "inv/util/text.hpp"
@@ -328,6 +330,15 @@ void print_item(const Output& out, const domain::Item& item) {
                                           : ""));
       return;
   }
+}
+
+void print_chart(const Output& out, const report::SampledHistory& history, int width) {
+  if (out.quiet) {
+    return;
+  }
+  const report::ChartStyle style{
+      .width = width, .height = 8, .color = use_color(out.color, out.stream)};
+  write(out, "\n" + report::terminal_chart(history, style));
 }
 
 void print_items(const Output& out, const std::vector<domain::Item>& items) {
@@ -942,6 +953,29 @@ bool use_color(ColorMode mode, std::FILE* stream) {
     }
   }
   return false;
+}
+
+int output_width(std::FILE* stream) {
+  constexpr int k_default = 80;
+  constexpr int k_most = 1000;
+  winsize size{};
+  if (isatty(fileno(stream)) != 0 && ioctl(fileno(stream), TIOCGWINSZ, &size) == 0 &&
+      size.ws_col > 0) {
+    return std::min<int>(size.ws_col, k_most);
+  }
+  // A whole number; anything else (empty, 0, "80x") counts as unset.
+  const char* columns = std::getenv("COLUMNS");
+  if (columns == nullptr || *columns == '\0') {
+    return k_default;
+  }
+  int value = 0;
+  for (const char* c = columns; *c != '\0'; ++c) {
+    if (*c < '0' || *c > '9') {
+      return k_default;
+    }
+    value = std::min(value * 10 + (*c - '0'), k_most + 1);
+  }
+  return value >= 1 ? std::min(value, k_most) : k_default;
 }
 
 namespace {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <utility>
 
 namespace inv::report {
 namespace {
@@ -64,6 +65,46 @@ std::vector<StockPoint> thin_out(const std::vector<StockPoint>& points, std::siz
     thinner.add(point);
   }
   return std::move(thinner).finish();
+}
+
+HistorySampler::HistorySampler(std::int64_t events, std::size_t max_samples)
+    : m_events(std::max<std::int64_t>(events, 0)),
+      m_runs(std::min(m_events, static_cast<std::int64_t>(std::max<std::size_t>(max_samples, 1)))) {
+  m_next_end = m_runs > 0 ? run_end(0) : 0;
+}
+
+std::int64_t HistorySampler::run_end(std::int64_t run) const {
+  // (run + 1) * events / runs without that product, which could overflow for a long history:
+  // here the largest product is below runs², and runs is at most max_samples.
+  const std::int64_t whole = m_events / m_runs;
+  const std::int64_t rest = m_events % m_runs;
+  return (run + 1) * whole + (run + 1) * rest / m_runs;
+}
+
+void HistorySampler::add(const domain::Item& after) {
+  // Assigned member by member: the string keeps its buffer, so a long history allocates nothing
+  // per event but what it keeps.
+  m_last.version = after.version;
+  m_last.recorded_at.assign(after.updated_at);
+  m_last.on_hand = after.on_hand;
+  m_last.reserved = after.reserved;
+  m_last.available = after.available;
+  if (++m_history.events == 1) {
+    m_history.first = m_last;
+  }
+  if (m_history.events == m_next_end && m_next_run < m_runs) {
+    m_history.samples.push_back(m_last);
+    ++m_next_run;
+    m_next_end = m_next_run < m_runs ? run_end(m_next_run) : 0;
+  }
+}
+
+SampledHistory HistorySampler::finish() && {
+  if (m_history.events > 0 &&
+      (m_history.samples.empty() || m_history.samples.back().version != m_last.version)) {
+    m_history.samples.push_back(m_last);
+  }
+  return std::move(m_history);
 }
 
 }  // namespace inv::report

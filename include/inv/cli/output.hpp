@@ -13,6 +13,7 @@
 #include "inv/domain/movements.hpp"
 #include "inv/domain/reservations.hpp"
 #include "inv/error.hpp"
+#include "inv/report/series.hpp"
 #include "inv/store/event_store.hpp"
 
 namespace inv::cli {
@@ -23,6 +24,11 @@ enum class ColorMode { automatic, always, never };
 // True if output to `stream` should be coloured: always; never; or automatically, when `stream`
 // is a terminal and NO_COLOR is unset or empty.
 bool use_color(ColorMode mode, std::FILE* stream);
+
+// The display columns text printed to `stream` may take: the terminal's width when `stream` is a
+// terminal that reports one (TIOCGWINSZ), else $COLUMNS when it is a whole number >= 1, else 80;
+// never more than 1000.
+int output_width(std::FILE* stream);
 
 // Where and how results are printed. `quiet` silences results (never errors).
 struct Output {
@@ -37,6 +43,9 @@ std::string counted(std::int64_t count, std::string_view noun);
 
 void print_item(const Output& out, const domain::Item& item);
 void print_items(const Output& out, const std::vector<domain::Item>& items);
+// `show --chart` (text only): a blank line, then the chart of `history` (report::terminal_chart)
+// `width` columns wide, coloured when use_color() says so.
+void print_chart(const Output& out, const report::SampledHistory& history, int width);
 void print_write_result(const Output& out, const app::WriteResult& result);
 // A write result as JSON; with line > 0 it starts with "line" (a batch line's outcome).
 std::string write_result_json(const app::WriteResult& result, std::int64_t line);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "inv/domain/item.hpp"
+
 namespace inv::report {
 
 // The item's figures right after one of its events.
@@ -42,6 +44,40 @@ class Thinner {
   bool m_has_chosen = false;
   StockPoint m_chosen;
   std::vector<StockPoint> m_kept;
+};
+
+// An item's history cut down for a chart: how many events it covers, the state after the first,
+// and the state at the end of each of (at most a fixed number of) equal runs of its events.
+struct SampledHistory {
+  std::int64_t events = 0;          // the points given (the item's versions 1..events)
+  StockPoint first;                 // the state after the first event
+  std::vector<StockPoint> samples;  // in version order; the last is the state after the last
+};
+
+// Samples an item's history while it streams by, in memory bounded by `max_samples` however
+// long the history is: of `events` points given in version order, it keeps the last of each of
+// min(events, max_samples) equal runs (run k ends at point (k + 1) * events / runs), so the last
+// point given is always kept.
+class HistorySampler {
+ public:
+  HistorySampler(std::int64_t events, std::size_t max_samples);
+
+  // The item right after its next event.
+  void add(const domain::Item& after);
+
+  // What was added so far. If more or fewer points came than `events` said, the last one added
+  // still ends the samples.
+  SampledHistory finish() &&;
+
+ private:
+  std::int64_t run_end(std::int64_t run) const;  // points up to the end of run `run` (from 0)
+
+  std::int64_t m_events = 0;
+  std::int64_t m_runs = 0;
+  std::int64_t m_next_run = 0;
+  std::int64_t m_next_end = 0;
+  StockPoint m_last;  // the last point added (its string's buffer reused from one to the next)
+  SampledHistory m_history;
 };
 
 }  // namespace inv::report

@@ -1,4 +1,4 @@
-// The pictures of SPEC §9: thinning a series, the terminal chart, the HTML report.
+// The pictures of SPEC §9: thinning a series, the HTML report (the terminal chart: chart_test).
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -8,8 +8,6 @@
 
 #include "inv/report/html_report.hpp"
 #include "inv/report/series.hpp"
-#include "inv/report/terminal_chart.hpp"
-#include "inv/util/utf8.hpp"
 
 namespace inv::report {
 namespace {
@@ -28,25 +26,6 @@ std::vector<StockPoint> ramp(std::int64_t count) {
 std::size_t count_of(const std::string& text, std::string_view needle) {
   std::size_t count = 0;
   for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::size_t start = 0;
-  for (auto end = text.find('\n'); end != std::string::npos; end = text.find('\n', start)) {
-    lines.push_back(text.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
-std::size_t code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (std::size_t pos = 0; pos < text.size();) {
-    EXPECT_TRUE(util::decode_utf8(text, pos).has_value());
     ++count;
   }
   return count;
@@ -75,36 +54,6 @@ TEST(ThinOut, KeepsASpikeOfOneEvent) {
   const auto thinned = thin_out(points, 20);
   EXPECT_TRUE(std::any_of(thinned.begin(), thinned.end(),
                           [](const StockPoint& p) { return p.on_hand == 5000; }));
-}
-
-TEST(TerminalChart, FitsTheWidthAndHasItsParts) {
-  for (const int width : {20, 40, 80, 200}) {
-    const std::string chart = terminal_chart("SKU-1", ramp(500), {width, 6, false});
-    const auto lines = lines_of(chart);
-    const std::size_t legend_lines = width < 31 ? 2 : 1;  // the legend wraps when narrow
-    ASSERT_EQ(lines.size(), 1u + 6 + 2 + legend_lines) << chart;
-    for (std::size_t i = 1; i < lines.size(); ++i) {  // the title may be longer
-      EXPECT_LE(code_points(lines[i]), static_cast<std::size_t>(width)) << lines[i];
-    }
-    EXPECT_THAT(chart, HasSubstr("top 500"));
-    EXPECT_THAT(lines[1 + 6 + 1], HasSubstr("v1 2026-12-01"));
-    EXPECT_THAT(chart, Not(HasSubstr("\x1b")));
-  }
-}
-
-TEST(TerminalChart, DrawsAvailableBelowTheRestOfOnHand) {
-  // on_hand 8, available 4: the lower half of the column is available, the upper half the rest.
-  const std::vector<StockPoint> points{{1, "2026-12-01T00:00:00Z", 8, 2, 4}};
-  const auto lines = lines_of(terminal_chart("A", points, {40, 4, false}));
-  ASSERT_EQ(lines.size(), 8u);
-  EXPECT_EQ(lines[1], "8 │▒");
-  EXPECT_EQ(lines[2], "  │▒");
-  EXPECT_EQ(lines[3], "  │█");
-  EXPECT_EQ(lines[4], "0 │█");
-}
-
-TEST(TerminalChart, ColoursOnlyWhenAsked) {
-  EXPECT_THAT(terminal_chart("A", ramp(3), {40, 4, true}), HasSubstr("\x1b[32m"));
 }
 
 HtmlReport sample_report(std::size_t items) {
