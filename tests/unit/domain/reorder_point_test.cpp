@@ -42,8 +42,7 @@ TEST(SetReorderPoint, SettingTheSameValueAgainIsStillAppended) {
 TEST(SetReorderPoint, NeedsAnExistingItemThatIsNotRetired) {
   Item missing;
   missing.sku = "A";
-  EXPECT_EQ(exit_code_of([&] { decide(SetReorderPoint{"A", 1}, missing); }),
-            ExitCode::not_found);
+  EXPECT_EQ(exit_code_of([&] { decide(SetReorderPoint{"A", 1}, missing); }), ExitCode::not_found);
   EXPECT_EQ(error_code_of([&] { decide(SetReorderPoint{"A", 1}, missing); }), "item_not_found");
   Item retired;
   retired.sku = "A";
@@ -84,7 +83,8 @@ TEST(IsOutcomeOf, ReorderPointSetIsTheOutcomeOfTheSameN) {
   EXPECT_TRUE(is_command_of("set-reorder", ReorderPointSet{5}));
   EXPECT_FALSE(is_command_of("set-available", ReorderPointSet{5}));
   EXPECT_EQ(command_name(SetReorderPoint{"A", 5}), "set-reorder");
-  EXPECT_EQ(event_type_of_command("set-reorder"), std::optional<std::string_view>("ReorderPointSet"));
+  EXPECT_EQ(event_type_of_command("set-reorder"),
+            std::optional<std::string_view>("ReorderPointSet"));
   EXPECT_EQ(type_name(ReorderPointSet{1}), "ReorderPointSet");
 }
 
