@@ -60,7 +60,7 @@ _inv() {
     --since) COMPREPLY=(); return ;;
     --limit) COMPREPLY=(); return ;;
     --last) COMPREPLY=(); return ;;
-    --type) COMPREPLY=($(compgen -W 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted StockSold ItemRetired create set-soh adjust set-available reserve release complete sell retire' -- "$cur")); return ;;
+    --type) COMPREPLY=($(compgen -W 'ItemCreated OnHandSet StockAdjusted AvailableSet StockReserved ReservationReleased ReservationCompleted StockSold ItemRetired ReorderPointSet create set-soh adjust set-available reserve release complete sell retire set-reorder' -- "$cur")); return ;;
     --from) COMPREPLY=(); return ;;
     --to) COMPREPLY=(); return ;;
     --out) COMPREPLY=($(compgen -f -- "$cur")); return ;;
@@ -73,7 +73,7 @@ _inv() {
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "$globals" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history report head verify export import rebuild completion stats help' -- "$cur"))
+      COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire set-reorder apply show list reservations history report head verify export import rebuild completion stats help' -- "$cur"))
     fi
     return
   fi
@@ -89,9 +89,10 @@ _inv() {
     sell) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; 1) COMPREPLY=() ;; esac ;;
     expire) options='--older-than --dry-run --actor --idempotency-key'; case $positional in esac ;;
     retire) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; esac ;;
+    set-reorder) options='--expect-version --dry-run --ref --note --actor --idempotency-key'; case $positional in 0) _inv_skus ;; 1) COMPREPLY=() ;; esac ;;
     apply) options='--input --dry-run --actor --idempotency-key'; case $positional in 0) COMPREPLY=($(compgen -f -- "$cur")) ;; esac ;;
     show) options='--at-version --as-of --chart'; case $positional in 0) _inv_skus ;; esac ;;
-    list) options='--prefix --all --as-of'; case $positional in esac ;;
+    list) options='--prefix --all --low --as-of'; case $positional in esac ;;
     reservations) options='--ref --older-than'; case $positional in 0) _inv_skus ;; esac ;;
     history) options='--since --limit --last --type --ref --actor --from --to'; case $positional in 0) _inv_skus ;; esac ;;
     report) options='--from --to --prefix --out'; case $positional in 0) COMPREPLY=($(compgen -W 'movements html' -- "$cur")) ;; esac ;;
@@ -102,7 +103,7 @@ _inv() {
     rebuild) options=''; case $positional in esac ;;
     completion) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'bash zsh fish' -- "$cur")) ;; esac ;;
     stats) options=''; case $positional in esac ;;
-    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire apply show list reservations history report head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
+    help) options=''; case $positional in 0) COMPREPLY=($(compgen -W 'init create set-soh adjust set-available reserve release complete sell expire retire set-reorder apply show list reservations history report head verify export import rebuild completion stats help exit-codes formats environment time' -- "$cur")) ;; esac ;;
   esac
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$options $command_globals --help" -- "$cur"))

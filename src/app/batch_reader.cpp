@@ -34,7 +34,7 @@ bool is_field(std::string_view name) {
 // One line's fields as text, whatever the input format; absent fields are nullopt.
 struct RawLine {
   std::optional<std::string> cmd, sku, qty, soh, available, ref, note, expect_version,
-      idempotency_key;
+      idempotency_key, reorder_point;
 
   std::optional<std::string>* field(std::string_view name) {
     if (name == "cmd")
@@ -55,6 +55,8 @@ struct RawLine {
       return &expect_version;
     if (name == "idempotency_key")
       return &idempotency_key;
+    if (name == "reorder_point")
+      return &reorder_point;
     return nullptr;
   }
 };
@@ -113,6 +115,9 @@ BatchLine to_batch_line(RawLine& raw) {
   BatchLine line;
   line.ref = text(raw.ref, "ref");
   // release/complete with a ref and neither sku nor qty: the whole order (SPEC §8).
+  if (raw.reorder_point && cmd != "set-reorder") {
+    throw usage_error("\"reorder_point\" is for \"set-reorder\" only");
+  }
   if ((cmd == "release" || cmd == "complete") && !raw.sku && !raw.qty && !raw.soh &&
       !raw.available && line.ref) {
     if (raw.expect_version) {
@@ -175,6 +180,16 @@ BatchLine to_batch_line(RawLine& raw) {
     } else {
       line.command = domain::SellStock{sku, qty};
     }
+  } else if (cmd == "set-reorder") {
+    // N as "reorder_point", or as "qty" like every other command's number (SPEC §8); not both.
+    no_create_fields();
+    if (raw.qty && raw.reorder_point) {
+      throw usage_error("\"set-reorder\" takes \"reorder_point\" or \"qty\", not both");
+    }
+    line.command = domain::SetReorderPoint{
+        sku, raw.qty ? number(raw.qty, "qty", non_negative, 0, "a whole number >= 0")
+                     : number(raw.reorder_point, "reorder_point", non_negative, 0,
+                              "a whole number >= 0")};
   } else if (cmd == "retire") {
     no_create_fields();
     if (raw.qty) {
@@ -290,8 +305,8 @@ class NdjsonReader final : public BatchReader {
         continue;
       }
       // Each field has one JSON type (SPEC §12): "sku":12 and "qty":"2" are both mistakes.
-      const bool numeric =
-          key == "qty" || key == "soh" || key == "available" || key == "expect_version";
+      const bool numeric = key == "qty" || key == "soh" || key == "available" ||
+                           key == "expect_version" || key == "reorder_point";
       if (numeric && value.is_number_integer()) {
         // JSON integers are written back as decimal text and parsed by the same strict parser
         // as the command line, so ranges and signs are checked in one place.

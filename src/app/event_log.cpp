@@ -69,7 +69,8 @@ bool intact(const store::RecordedEvent& event) {
 std::string describe_item(const domain::Item& item) {
   return "on_hand " + str(item.on_hand) + ", reserved " + str(item.reserved) + ", available " +
          str(item.available) + ", version " + str(item.version) + ", updated_at " +
-         item.updated_at + (item.retired ? ", retired" : "");
+         item.updated_at + (item.retired ? ", retired" : "") +
+         (item.reorder_point ? ", reorder_point " + str(*item.reorder_point) : "");
 }
 
 std::vector<domain::Holding> group_lots(std::span<const store::LotRow> lots) {
@@ -109,6 +110,10 @@ std::string seal_of(const domain::Item& item, std::string_view last_hash) {
   util::append_json_string(state, item.updated_at);
   if (item.retired) {  // only then, so that every seal made before retirement existed still holds
     state += ",retired";
+  }
+  if (item.reorder_point) {  // likewise: seals made before reorder points (SPEC §9) still hold
+    state += ",reorder_point:";
+    util::append_json_int(state, *item.reorder_point);
   }
   return store::chain_hash(last_hash, state);
 }

@@ -83,12 +83,15 @@ void setup_list(CLI::App& command, Context& ctx) {
     std::optional<std::string> prefix;
     std::optional<std::string> as_of;
     bool all = false;
+    bool low = false;
   };
   auto args = std::make_shared<Args>();
   add_text_option(command, "--prefix", args->prefix, "Only SKUs that start with P", "P");
   command.add_flag("--all", args->all, "Retired items too");
+  command.add_flag("--low", args->low,
+                   "Only items whose available is at or below their reorder point");
   add_text_option(command, "--as-of", args->as_of, "The stock report at TIME (inclusive)", "TIME");
-  command.footer("inv list --prefix SKU-");
+  command.footer("inv list --prefix SKU-\n  inv list --low      (what to reorder)");
   command.callback([args, &ctx] {
     std::optional<std::string> time;
     if (args->as_of) {
@@ -101,6 +104,9 @@ void setup_list(CLI::App& command, Context& ctx) {
         time ? queries.list_as_of(*time, prefix) : queries.list(prefix);
     if (!args->all) {
       std::erase_if(items, [](const domain::Item& item) { return item.retired; });
+    }
+    if (args->low) {  // SPEC §9: an item without a reorder point is never low
+      std::erase_if(items, [](const domain::Item& item) { return !item.low(); });
     }
     print_items(ctx.output(), items);
   });

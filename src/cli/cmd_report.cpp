@@ -49,7 +49,7 @@ report::HtmlReport gather_html_report(store::Store& store, const std::string& pr
     page.head_hash = verdict.head.hash;
     for (domain::Item& item : queries.list(prefix)) {
       if (!item.retired) {
-        page.items.push_back({std::move(item), std::nullopt, {}});
+        page.items.push_back({std::move(item), {}});
       }
     }
     // Each charted item's figures after each of its events, thinned while they are read.

@@ -1,5 +1,6 @@
-// The write commands of SPEC §1 and §8: create, set-soh, adjust, set-available, reserve, release,
-// complete (also of a whole order), sell, retire, expire. Each takes the write options of SPEC §3.
+// The write commands of SPEC §1, §8 and §9: create, set-soh, adjust, set-available, reserve,
+// release, complete (also of a whole order), sell, retire, expire, set-reorder. Each takes the
+// write options of SPEC §3.
 #include <memory>
 
 #include "inv/app/command_service.hpp"
@@ -194,6 +195,12 @@ void setup_sell(CLI::App& command, Context& ctx) {
   setup_sku_number<domain::SellStock, NumberKind::positive>(
       command, ctx, "QTY", "Units sold (taken from available and on hand)",
       "inv sell SKU-1 2 --ref till-3");
+}
+
+void setup_set_reorder(CLI::App& command, Context& ctx) {
+  setup_sku_number<domain::SetReorderPoint, NumberKind::count>(
+      command, ctx, "N", "Reorder point: list --low shows the item when available <= N",
+      "inv set-reorder SKU-1 5");
 }
 
 void setup_retire(CLI::App& command, Context& ctx) {

@@ -19,6 +19,7 @@ constexpr std::array k_commands{
     CommandSpec{"expire", "Release reservations older than a duration (abandoned carts)",
                 &setup_expire},
     CommandSpec{"retire", "Retire an empty item: hidden from list, no more writes", &setup_retire},
+    CommandSpec{"set-reorder", "Set an item's reorder point (list --low)", &setup_set_reorder},
     CommandSpec{"apply", "Run a batch of commands (NDJSON or CSV), all or nothing", &setup_apply},
     CommandSpec{"show", "Show one item's current state", &setup_show},
     CommandSpec{"list", "List every item (stock report)", &setup_list},

@@ -29,7 +29,8 @@ With --json, an error is one JSON object on stderr:
 Other commands (init, head, stats, verify, rebuild, import) print text or json only.
 
 Shapes:
-  item          {"sku","on_hand","reserved","available","version","updated_at"}
+  item          {"sku","on_hand","reserved","available","held","version","updated_at",
+                 "retired","reorder_point"}   (reorder_point: null when never set)
   event         {"position","sku","version","type","data","recorded_at","actor","ref",
                  "note","idempotency_key","prev_hash","hash"}
   write result  {"item":ITEM,"events":[EVENT...],"dry_run":bool,"duplicate":bool}

@@ -55,6 +55,12 @@ std::string item_json(const domain::Item& item) {
   append_json_string(json, item.updated_at);
   json += ",\"retired\":";
   json += item.retired ? "true" : "false";
+  json += ",\"reorder_point\":";
+  if (item.reorder_point) {
+    append_json_int(json, *item.reorder_point);
+  } else {
+    json += "null";
+  }
   json += '}';
   return json;
 }
@@ -88,6 +94,11 @@ std::string csv_row(const std::vector<std::string>& fields) {
   return line;
 }
 
+// The reorder point as a cell: empty when the item has none (SPEC §9).
+std::string reorder_text(const domain::Item& item) {
+  return item.reorder_point ? std::to_string(*item.reorder_point) : std::string();
+}
+
 std::vector<std::string> item_fields(const domain::Item& item) {
   return {item.sku,
           std::to_string(item.on_hand),
@@ -96,11 +107,13 @@ std::vector<std::string> item_fields(const domain::Item& item) {
           std::to_string(item.held()),
           std::to_string(item.version),
           item.updated_at,
-          item.retired ? "true" : "false"};
+          item.retired ? "true" : "false",
+          reorder_text(item)};
 }
 
-const std::vector<std::string> k_item_header = {"sku",  "on_hand", "reserved",   "available",
-                                                "held", "version", "updated_at", "retired"};
+const std::vector<std::string> k_item_header = {"sku",        "on_hand", "reserved",
+                                                "available",  "held",    "version",
+                                                "updated_at", "retired", "reorder_point"};
 // The event fields, then its quantities as plain columns (issue 12), empty where the type has
 // none: a spreadsheet sums them without parsing the JSON in `data`.
 const std::vector<std::string> k_event_header = {
@@ -127,6 +140,8 @@ std::vector<std::string> quantity_fields(const domain::Event& event) {
                  [&](const domain::ReservationReleased& e) { qty = e.qty; },
                  [&](const domain::ReservationCompleted& e) { qty = e.qty; },
                  [&](const domain::StockSold& e) { qty = e.qty; },
+                 // A threshold, not a quantity of stock: `data` has it, no column sums it.
+                 [](const domain::ReorderPointSet&) {},
                  [](const domain::ItemRetired&) {},
              },
              event);
@@ -231,7 +246,8 @@ std::vector<std::string> item_text_row(const domain::Item& item) {
           std::to_string(item.available),
           std::to_string(item.held()),
           std::to_string(item.version),
-          item.updated_at};
+          item.updated_at,
+          reorder_text(item)};
 }
 
 std::string signed_number(std::int64_t value) {
@@ -265,6 +281,9 @@ std::string describe(const domain::Event& event) {
       return fmt::format("sold {}", e.qty);
     }
     std::string operator()(const domain::ItemRetired&) const { return "retired"; }
+    std::string operator()(const domain::ReorderPointSet& e) const {
+      return fmt::format("reorder point set to {}", e.reorder_point);
+    }
   };
   return std::visit(Describe{}, event);
 }
@@ -323,9 +342,14 @@ void print_item(const Output& out, const domain::Item& item) {
                              "available   {}\n"
                              "held        {}\n"
                              "version     {}\n"
-                             "updated_at  {}\n{}",
+                             "updated_at  {}\n{}{}",
                              item.sku, item.on_hand, item.reserved, item.available, item.held(),
                              item.version, item.updated_at,
+                             item.reorder_point
+                                 ? fmt::format("reorder     {}{}\n", *item.reorder_point,
+                                               item.low() ? " (low: available at or below it)"
+                                                          : "")
+                                 : "",
                              item.retired ? "retired     yes: hidden from list, takes no writes\n"
                                           : ""));
       return;
@@ -362,8 +386,10 @@ void print_items(const Output& out, const std::vector<domain::Item>& items) {
         write(out, "(no items)\n");  // SPEC §12: an empty listing says so
         return;
       }
-      TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "HELD", "VERSION", "UPDATED_AT"},
-                      {false, true, true, true, true, true, false});
+      // REORDER last: empty when unset, so the columns before it stay where they were.
+      TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "HELD", "VERSION", "UPDATED_AT",
+                       "REORDER"},
+                      {false, true, true, true, true, true, false, true});
       for (const auto& item : items) {
         table.add(item_text_row(item));
       }

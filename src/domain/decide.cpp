@@ -156,6 +156,13 @@ std::vector<Event> decide_retire(const RetireItem& c, const Item& item) {
   return {ItemRetired{}};
 }
 
+// SPEC §9. Setting the value it already has is still appended, as set-soh and set-available
+// append an unchanged value: the event says who confirmed it, and when.
+std::vector<Event> decide_set_reorder_point(const SetReorderPoint& c, const Item& item) {
+  require_exists(item, c.sku);
+  return {ReorderPointSet{c.reorder_point}};
+}
+
 }  // namespace
 
 std::vector<Event> decide(const Command& command, const Item& item, const Holdings& holdings) {
@@ -173,6 +180,9 @@ std::vector<Event> decide(const Command& command, const Item& item, const Holdin
                         },
                         [&](const SellStock& c) { return decide_sell(c, item); },
                         [&](const RetireItem& c) { return decide_retire(c, item); },
+                        [&](const SetReorderPoint& c) {
+                          return decide_set_reorder_point(c, item);
+                        },
                     },
                     command);
 }
@@ -217,6 +227,7 @@ Item evolve(Item item, const Event& event) {
                    item.available = sub(item.available, e.qty);
                  },
                  [&](const ItemRetired&) { item.retired = true; },
+                 [&](const ReorderPointSet& e) { item.reorder_point = e.reorder_point; },
              },
              event);
   ++item.version;
@@ -264,6 +275,10 @@ bool is_outcome_of(const Command& command, const Event& event) {
                           return e && e->qty == c.qty;
                         },
                         [&](const RetireItem&) { return std::holds_alternative<ItemRetired>(event); },
+                        [&](const SetReorderPoint& c) {
+                          const auto* e = std::get_if<ReorderPointSet>(&event);
+                          return e && e->reorder_point == c.reorder_point;
+                        },
                     },
                     command);
 }
@@ -281,6 +296,7 @@ bool is_command_of(std::string_view command_name, const Event& event) {
           [&](const ReservationCompleted&) { return command_name == "complete"; },
           [&](const StockSold&) { return command_name == "sell"; },
           [&](const ItemRetired&) { return command_name == "retire"; },
+          [&](const ReorderPointSet&) { return command_name == "set-reorder"; },
       },
       event);
 }
@@ -289,7 +305,7 @@ bool invariant_holds(const Item& item) {
   std::int64_t committed = 0;
   return item.reserved >= 0 && item.available >= 0 &&
          !__builtin_add_overflow(item.reserved, item.available, &committed) &&
-         committed <= item.on_hand;
+         committed <= item.on_hand && item.reorder_point.value_or(0) >= 0;
 }
 
 }  // namespace inv::domain

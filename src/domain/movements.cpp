@@ -69,6 +69,7 @@ void add_movement(Movements& row, const Event& event) {
                  },
                  [](const AvailableSet&) {},
                  [](const ItemRetired&) {},
+                 [](const ReorderPointSet&) {},  // a threshold, not stock
                  [](const StockReserved&) {},
                  [](const ReservationReleased&) {},
              },

@@ -70,7 +70,7 @@ std::int64_t held_of(const domain::Item& item) {
 }
 
 bool is_low(const StockRow& row) {
-  return row.reorder_point && row.item.available <= *row.reorder_point;
+  return row.item.low();
 }
 
 // A step line through `points`: the value holds until the next event changes it.
@@ -228,7 +228,7 @@ void append_stock(std::string& out, const HtmlReport& report, const HtmlLimits& 
         "available\">{}</td><td class=\"n held\">{}</td><td class=\"n reorder_point\">{}</td><td "
         "class=\"n version\">{}</td><td>",
         row.item.on_hand, row.item.reserved, row.item.available, held,
-        row.reorder_point ? std::to_string(*row.reorder_point) : "", row.item.version);
+        row.item.reorder_point ? std::to_string(*row.item.reorder_point) : "", row.item.version);
     append_escaped(out, row.item.updated_at);
     out += "</td></tr>\n";
   }

@@ -50,6 +50,9 @@ std::string event_data_json(const domain::Event& event) {
                  [&](const domain::ReservationCompleted& e) { field(out, "qty", e.qty, true); },
                  [&](const domain::StockSold& e) { field(out, "qty", e.qty, true); },
                  [&](const domain::ItemRetired&) { out.push_back('}'); },
+                 [&](const domain::ReorderPointSet& e) {
+                   field(out, "reorder_point", e.reorder_point, true);
+                 },
              },
              event);
   return out;
@@ -141,6 +144,8 @@ std::optional<domain::Event> event_from_columns(std::string_view type, std::int6
       },
       [&](std::type_identity<domain::StockSold>) { return domain::StockSold{qty}; },
       [&](std::type_identity<domain::ItemRetired>) { return domain::ItemRetired{}; },
+      // The one number of the event goes in `qty`, as an adjust's delta does.
+      [&](std::type_identity<domain::ReorderPointSet>) { return domain::ReorderPointSet{qty}; },
   };
   return domain::make_event(type, make);
 }
@@ -170,6 +175,9 @@ EventColumns event_columns(const domain::Event& event) {
                         },
                         [](const domain::StockSold& e) { return EventColumns{e.qty, {}, {}, {}}; },
                         [](const domain::ItemRetired&) { return EventColumns{}; },
+                        [](const domain::ReorderPointSet& e) {
+                          return EventColumns{e.reorder_point, {}, {}, {}};
+                        },
                     },
                     event);
 }

@@ -118,6 +118,10 @@ domain::Event parse_data(const std::string& type, const json& data) {
         expect_keys(data, {}, "data");
         return domain::ItemRetired{};
       },
+      [&](std::type_identity<domain::ReorderPointSet>) {
+        expect_keys(data, {"reorder_point"}, "data");
+        return domain::ReorderPointSet{integer(data, "reorder_point")};
+      },
   };
   if (auto event = domain::make_event(type, make)) {
     return *event;

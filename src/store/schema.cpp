@@ -109,6 +109,13 @@ CREATE TABLE reservations (
 CREATE INDEX reservations_by_ref ON reservations (ref, sku, position);
 )sql";
 
+// Version 4 (SPEC §9): the reorder point of an item, NULL when it has none (as every item of an
+// older log has: only schema 4 knows ReorderPointSet, so the caches need no rebuild).
+constexpr const char* k_schema_v4 = R"sql(
+ALTER TABLE items ADD COLUMN reorder_point INTEGER;
+ALTER TABLE snapshots ADD COLUMN reorder_point INTEGER;
+)sql";
+
 Error foreign(const std::string& path, const std::string& why) {
   return Error(ExitCode::integrity, "not_an_inv_database",
                "'" + path + "' is not an inv database (" + why + ")");
@@ -148,6 +155,7 @@ void create_or_migrate(Database& db, const std::string& path) {
       db.execute(k_items_seal_v2);
       db.execute(k_schema_v2);
       db.execute(k_schema_v3);
+      db.execute(k_schema_v4);
       db.execute(("PRAGMA application_id = " + std::to_string(k_application_id)).c_str());
       db.execute(("PRAGMA user_version = " + std::to_string(k_schema_version)).c_str());
       return;
@@ -161,6 +169,10 @@ void create_or_migrate(Database& db, const std::string& path) {
       if (db.pragma_int("user_version") == 2) {
         db.execute(k_schema_v3);
         db.execute("PRAGMA user_version = 3");
+      }
+      if (db.pragma_int("user_version") == 3) {
+        db.execute(k_schema_v4);
+        db.execute("PRAGMA user_version = 4");
       }
       return;
   }

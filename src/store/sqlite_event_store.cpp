@@ -29,6 +29,14 @@ std::optional<std::int64_t> optional_int(const Statement& row, int column) {
   return row.is_null(column) ? std::nullopt : std::optional<std::int64_t>(row.int64(column));
 }
 
+void bind_optional(Statement& statement, int index, const std::optional<std::int64_t>& value) {
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind_null(index);
+  }
+}
+
 std::optional<std::string_view> optional_view(const Statement& row, int column) {
   return row.is_null(column) ? std::nullopt : std::optional<std::string_view>(row.text(column));
 }
@@ -83,7 +91,8 @@ void visit_rows(Statement& row, const std::function<void(const StoredEventView&)
   }
 }
 
-// Reads a row selected as sku, on_hand, reserved, available, version, updated_at, retired.
+// Reads a row selected as sku, on_hand, reserved, available, version, updated_at, retired,
+// reorder_point.
 domain::Item read_item(const Statement& row) {
   domain::Item item;
   item.sku = row.text(0);
@@ -93,14 +102,17 @@ domain::Item read_item(const Statement& row) {
   item.version = row.int64(4);
   item.updated_at = row.text(5);
   item.retired = row.int64(6) != 0;
+  item.reorder_point = optional_int(row, 7);
   return item;
 }
 
 // The columns read_item reads, then the seal, from `items` of a file of schema `schema` (older
-// files are read as they are: no seal before 2, nobody retired before 3).
+// files are read as they are: no seal before 2, nobody retired before 3, no reorder point before
+// 4).
 std::string item_columns(std::int64_t schema) {
   return std::string("sku, on_hand, reserved, available, version, updated_at, ") +
-         (schema >= 3 ? "retired, " : "0, ") + (schema >= 2 ? "seal" : "''");
+         (schema >= 3 ? "retired, " : "0, ") + (schema >= 4 ? "reorder_point, " : "NULL, ") +
+         (schema >= 2 ? "seal" : "''");
 }
 
 // SPEC §12: a database the user may not open (a directory they cannot enter, a file they cannot
@@ -157,7 +169,7 @@ class SqliteSession final : public Session {
     if (!row->step()) {
       return std::nullopt;
     }
-    return CachedItem{read_item(*row), std::string(row->text(7))};
+    return CachedItem{read_item(*row), std::string(row->text(8))};
   }
 
   std::optional<ItemTip> item_tip(std::string_view sku) override {
@@ -178,7 +190,7 @@ class SqliteSession final : public Session {
     if (!row->step()) {
       return std::nullopt;
     }
-    return Snapshot{read_item(*row), row->int64(7)};
+    return Snapshot{read_item(*row), row->int64(8)};
   }
 
   void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
@@ -235,7 +247,7 @@ class SqliteSession final : public Session {
     CachedItem cached;
     while (row->step()) {
       cached.item = read_item(*row);
-      cached.seal = row->text(7);
+      cached.seal = row->text(8);
       visit(cached);
     }
   }
@@ -243,7 +255,7 @@ class SqliteSession final : public Session {
   void scan_snapshots(const std::function<void(const Snapshot&)>& visit) override {
     auto row = m_db.cached(snapshot_select() + "ORDER BY sku, version");
     while (row->step()) {
-      visit(Snapshot{read_item(*row), row->int64(7)});
+      visit(Snapshot{read_item(*row), row->int64(8)});
     }
   }
 
@@ -399,7 +411,7 @@ class SqliteSession final : public Session {
   void put_items(std::span<const CachedItem> items) override {
     auto statement = m_db.cached(
         "INSERT OR REPLACE INTO items (sku, on_hand, reserved, available, version, updated_at, "
-        "seal, retired) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "seal, retired, reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const CachedItem& cached : items) {
       const domain::Item& item = cached.item;
       statement->bind(1, std::string_view(item.sku))
@@ -409,8 +421,9 @@ class SqliteSession final : public Session {
           .bind(5, item.version)
           .bind(6, std::string_view(item.updated_at))
           .bind(7, std::string_view(cached.seal))
-          .bind(8, std::int64_t{item.retired})
-          .run();
+          .bind(8, std::int64_t{item.retired});
+      bind_optional(*statement, 9, item.reorder_point);
+      statement->run();
       statement->reset();
     }
   }
@@ -418,8 +431,8 @@ class SqliteSession final : public Session {
   void put_snapshots(std::span<const Snapshot> snapshots) override {
     auto statement = m_db.cached(
         "INSERT OR REPLACE INTO snapshots "
-        "(sku, version, position, on_hand, reserved, available, updated_at, retired) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        "(sku, version, position, on_hand, reserved, available, updated_at, retired, "
+        "reorder_point) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     for (const Snapshot& snapshot : snapshots) {
       const domain::Item& item = snapshot.item;
       statement->bind(1, std::string_view(item.sku))
@@ -429,8 +442,9 @@ class SqliteSession final : public Session {
           .bind(5, item.reserved)
           .bind(6, item.available)
           .bind(7, std::string_view(item.updated_at))
-          .bind(8, std::int64_t{item.retired})
-          .run();
+          .bind(8, std::int64_t{item.retired});
+      bind_optional(*statement, 9, item.reorder_point);
+      statement->run();
       statement->reset();
     }
   }
@@ -501,9 +515,11 @@ class SqliteSession final : public Session {
   Transaction m_transaction;
   std::int64_t m_schema;
 
+  // read_item's columns, then the position.
   std::string snapshot_select() const {
     return std::string("SELECT sku, on_hand, reserved, available, version, updated_at, ") +
-           (m_schema >= 3 ? "retired" : "0") + ", position FROM snapshots ";
+           (m_schema >= 3 ? "retired, " : "0, ") + (m_schema >= 4 ? "reorder_point" : "NULL") +
+           ", position FROM snapshots ";
   }
 };
 

@@ -107,10 +107,10 @@ done
 # gets only the list.
 printf '%s\n' "$good" '{"cmd":"reserv","sku":"A","qty":1}' >bad.ndjson
 batch_fails 2 2 bad.ndjson
-expect_contains "$err" 'unknown command "reserv" (did you mean "reserve"? one of create, set-soh, adjust, set-available, reserve, release, complete, sell, retire)' "a misspelt batch command"
+expect_contains "$err" 'unknown command "reserv" (did you mean "reserve"? one of create, set-soh, adjust, set-available, reserve, release, complete, sell, retire, set-reorder)' "a misspelt batch command"
 printf '%s\n' '{"cmd":"reserve","sku":"A","qyt":1}' >bad.ndjson
 batch_fails 2 1 bad.ndjson
-expect_contains "$err" 'unknown field "qyt" (did you mean "qty"? known: cmd, sku, qty, soh, available, ref, note, expect_version, idempotency_key)' "a misspelt batch field"
+expect_contains "$err" 'unknown field "qyt" (did you mean "qty"? known: cmd, sku, qty, soh, available, ref, note, expect_version, idempotency_key, reorder_point)' "a misspelt batch field"
 printf '%s\n' '{"cmd":"teleport","sku":"A","qty":1}' >bad.ndjson
 batch_fails 2 1 bad.ndjson
 expect_contains "$err" 'unknown command "teleport" (one of create,' "a batch command close to none"

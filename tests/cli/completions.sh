@@ -30,9 +30,9 @@ inv --db other.db create OTHER-1 >/dev/null
 # SPEC §12: a SKU with shell metacharacters is inserted quoted.
 inv --db meta.db create 'semi;colon' >/dev/null
 
-event_types="AvailableSet ItemCreated ItemRetired OnHandSet ReservationCompleted ReservationReleased StockAdjusted StockReserved StockSold"
+event_types="AvailableSet ItemCreated ItemRetired OnHandSet ReorderPointSet ReservationCompleted ReservationReleased StockAdjusted StockReserved StockSold"
 # SPEC §9: --type takes the command word of a type as well.
-type_words="$event_types adjust complete create release reserve retire sell set-available set-soh"
+type_words="$event_types adjust complete create release reserve retire sell set-available set-reorder set-soh"
 # The cases every shell must get right: "LINE|the completions (sorted, space-separated)".
 cases=(
   "inv res|reservations reserve"
@@ -52,7 +52,7 @@ cases=(
   "inv --vers|--version"
   "inv show SKU-A --v|"            # --version only before the command
   # `inv help <TAB>`: the commands and the help topics (SPEC §12).
-  "inv help |adjust apply complete completion create environment exit-codes expire export formats head help history import init list rebuild release report reservations reserve retire sell set-available set-soh show stats time verify"
+  "inv help |adjust apply complete completion create environment exit-codes expire export formats head help history import init list rebuild release report reservations reserve retire sell set-available set-reorder set-soh show stats time verify"
   "inv help ex|exit-codes expire export"
 )
 tested=0

@@ -8,7 +8,7 @@
 ESC=$'\033'
 # The event CSV header: the event's keys, then its quantities as plain columns (issue 12).
 event_header="position,sku,version,type,data,recorded_at,actor,ref,note,idempotency_key,prev_hash,hash,qty,delta,on_hand,available,previous"
-item_header="sku,on_hand,reserved,available,held,version,updated_at,retired"
+item_header="sku,on_hand,reserved,available,held,version,updated_at,retired,reorder_point"
 
 # ndjson_array TEXT: NDJSON lines as one JSON array (checked: every line is a JSON object).
 ndjson_array() {

@@ -43,7 +43,7 @@ expect_contains "$(cat empty_inv_db.err)" "INV_DB" "the error of show with INV_D
 # ---- --json and --format, anywhere --------------------------------------------------------------
 inv create S --soh 10 >/dev/null
 json=$(inv show S --json)
-expect_eq "$(json_keys "$json")" "sku,on_hand,reserved,available,held,version,updated_at,retired" "keys of show --json"
+expect_eq "$(json_keys "$json")" "sku,on_hand,reserved,available,held,version,updated_at,retired,reorder_point" "keys of show --json"
 expect_output "$json" --json show S
 expect_output "$json" --format json show S
 expect_output "$json" show S --format json

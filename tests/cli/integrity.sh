@@ -77,7 +77,7 @@ sql "DELETE FROM items WHERE sku = 'A'"
 expect_refused_write 6 read_model_mismatch "set-soh of an item whose row was deleted" set-soh A 3
 expect_refused_write 6 read_model_mismatch "create of an item whose row was deleted" create A
 fresh added
-sql "INSERT INTO items SELECT 'C', on_hand, reserved, available, version, updated_at, seal, retired FROM items WHERE sku = 'B'"
+sql "INSERT INTO items SELECT 'C', on_hand, reserved, available, version, updated_at, seal, retired, reorder_point FROM items WHERE sku = 'B'"
 expect_refused_write 6 read_model_mismatch "a write of an item that has a row and no events" adjust C 1
 
 # ---- a deleted event: writes on that item, rebuild and verify all refuse -------------------------
@@ -142,16 +142,18 @@ expect_error 5 release A 1 --idempotency-key k1
 v1() {  # NAME: the base database taken back to schema 1, as inv 0.1 wrote it
   export INV_DB="$WORK/$1.db"
   cp "$WORK/base.db" "$INV_DB"
-  # (nor what schema 3 added for SPEC §8: the retired columns, head.caches, the reservations table)
+  # (nor what schema 3 added for SPEC §8: the retired columns, head.caches, the reservations table;
+  # nor schema 4's reorder_point columns, SPEC §9)
   sql "ALTER TABLE items DROP COLUMN seal; ALTER TABLE items DROP COLUMN retired;
        ALTER TABLE snapshots DROP COLUMN retired; DROP TABLE head; DROP TABLE reservations;
+       ALTER TABLE items DROP COLUMN reorder_point; ALTER TABLE snapshots DROP COLUMN reorder_point;
        PRAGMA user_version = 1"
 }
 v1 schema1
 expect_state A "10 3 7 3"
 expect_exit 0 verify
 expect_exit 0 reserve A 1
-expect_eq "$(sql 'PRAGMA user_version')" 3 "schema version after a write"
+expect_eq "$(sql 'PRAGMA user_version')" 4 "schema version after a write"
 expect_exit 0 verify
 expect_state A "10 4 6 4"
 # An unsealed row edited by hand is still found, by a fold from the nearest snapshot.

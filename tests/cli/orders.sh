@@ -58,7 +58,7 @@ expect_eq "$(json_get "$(inv show MUG --json)" '$.held')" 3 "held of MUG in show
 expect_eq "$(json_get "$(inv list --json)" '$[0].held')" 3 "held of MUG in list --json"
 expect_contains "$(inv show MUG)" "held        3"
 expect_contains "$(inv list)" "HELD"
-expect_eq "$(inv list --format csv | head -1 | tr -d '\r')" "sku,on_hand,reserved,available,held,version,updated_at,retired" "CSV header of list"
+expect_eq "$(inv list --format csv | head -1 | tr -d '\r')" "sku,on_hand,reserved,available,held,version,updated_at,retired,reorder_point" "CSV header of list"
 inv set-available MUG 4 -q
 
 # ---- a whole order: every SKU it holds, one event each, one transaction --------------------------
@@ -213,7 +213,7 @@ expect_exit 0 release TEE-M 3 --ref order-102 --dry-run
 expect_eq "$(sql 'PRAGMA user_version')" 2 "schema after a dry run"
 # The first write upgrades it in place: the log untouched, the caches rebuilt from it.
 expect_exit 0 release TEE-M 1 --ref order-102
-expect_eq "$(sql 'PRAGMA user_version')" 3 "schema after the first write"
+expect_eq "$(sql 'PRAGMA user_version')" 4 "schema after the first write"  # 2 -> 3 -> 4 (reorder points)
 expect_eq "$(inv export | head -n 10)" "$log_before" "the old events after the upgrade"
 expect_eq "$(sql "SELECT group_concat(sku || '/' || ref || '/' || qty, ' ') FROM (SELECT sku, ref, sum(qty) AS qty FROM reservations GROUP BY sku, ref ORDER BY sku, ref)")" \
   "CAP/cart-9/1 MUG//-1 MUG/order-102/2 TEE-M//2 TEE-M/order-102/2 TEE-M/order-103/-1" "the open reservations cache after the upgrade"

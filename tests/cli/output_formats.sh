@@ -3,13 +3,13 @@
 # head; list and history as JSON arrays, NDJSON lines and CSV (header, RFC 4180 quoting, CRLF).
 . "$(dirname "$0")/lib.bash"
 
-item_keys="sku,on_hand,reserved,available,held,version,updated_at,retired"
+item_keys="sku,on_hand,reserved,available,held,version,updated_at,retired,reorder_point"
 event_keys="position,sku,version,type,data,recorded_at,actor,ref,note,idempotency_key,prev_hash,hash"
 # The event CSV: the event's keys, then its quantities as plain columns (issue 12).
 event_csv_header="$event_keys,qty,delta,on_hand,available,previous"
 zeros=0000000000000000000000000000000000000000000000000000000000000000
 
-item_shape_re="^sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:(true|false)\$"
+item_shape_re="^sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:(true|false),reorder_point:(null|integer)\$"
 event_shape_re="^position:integer,sku:text,version:integer,type:text,data:object,recorded_at:text,actor:text,ref:(null|text),note:(null|text),idempotency_key:(null|text),prev_hash:text,hash:text\$"
 
 # check_items JSON [PATH]: the object at PATH, or every object in the array at PATH, is an item
@@ -21,7 +21,7 @@ check_items() {
   while IFS= read -r line; do
     [[ "$line" =~ $item_shape_re ]] || fail "keys:types of an item at ${2:-\$} are
 $line
-expected (in this order, retired a boolean): $item_keys"
+expected (in this order, retired a boolean, reorder_point null or an integer): $item_keys"
   done <<<"$shapes"
 }
 

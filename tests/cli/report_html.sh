@@ -19,6 +19,8 @@ inv set-available TEE-M 10 -q  # 2 held back
 inv set-soh 'A&B<x>' 3 --note '<script>alert(1)</script>' -q
 inv set-soh GONE 0 -q
 inv retire GONE -q
+inv set-reorder MUG-1 40 -q  # available 34: low
+inv set-reorder TEE-M 1 -q   # available 10: not low
 head=$(inv head)
 
 run report html --out report.html
@@ -65,6 +67,11 @@ else
     [[ $row =~ \<td\ class=\"n\ $field\"\>([0-9-]+)\< ]] || fail "no $field cell in MUG-1's row: $row"
     expect_eq "${BASH_REMATCH[1]}" "$want" "MUG-1's $field in the stock table"
   done
+  # Low stock is marked (available at or below the reorder point), and only that.
+  mug_tr=$(printf '%s\n' "$dom" | grep -o '<tr data-sku="MUG-1"[^>]*>')
+  expect_contains "$mug_tr" 'low' "MUG-1 marked low"
+  [[ $row =~ \<td\ class=\"n\ reorder_point\"\>40\< ]] || fail "MUG-1's reorder point is not in its row: $row"
+  expect_not_contains "$(printf '%s\n' "$dom" | grep -o '<tr data-sku="TEE-M"[^>]*>')" 'low'
   # Held stock is marked; a retired item is not in the stock table.
   expect_contains "$(printf '%s\n' "$dom" | grep -o '<tr data-sku="TEE-M"[^>]*>')" 'class="held"' "TEE-M marked held"
   expect_not_contains "$(printf '%s\n' "$dom" | grep -o '<tr data-sku="[^"]*"')" 'data-sku="GONE"'

@@ -135,12 +135,12 @@ expect_list "D 4 14 1 13;E 1 1 0 1"
 expect_list "E 1 1 0 1" --as-of 2026-12-02 --prefix E
 expect_output "[]" list --as-of 2026-12-01 --prefix E --json
 run list --as-of 2026-12-02 --json
-expect_eq "$(json_shapes "$out")" "sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:false
-sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:false" \
+expect_eq "$(json_shapes "$out")" "sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:false,reorder_point:null
+sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:false,reorder_point:null" \
   "shape of 'list --as-of --json' (SPEC §4 item)"
 expect_eq "$(json_get "$out" '$[0].updated_at')" "$t3" "updated_at of D as of 2 Dec (its last event then)"
 run show D --as-of 2026-12-01 --json
-expect_eq "$(json_shapes "$out")" "sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:false" \
+expect_eq "$(json_shapes "$out")" "sku:text,on_hand:integer,reserved:integer,available:integer,held:integer,version:integer,updated_at:text,retired:false,reorder_point:null" \
   "shape of 'show --as-of --json' (SPEC §4 item)"
 expect_eq "$(json_get "$out" '$.sku')" D "sku of 'show D --as-of'"
 # Text output works too.

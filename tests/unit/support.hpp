@@ -62,7 +62,11 @@ namespace domain {
 inline void PrintTo(const Item& item, std::ostream* out) {
   *out << "Item{sku=" << item.sku << ", on_hand=" << item.on_hand << ", reserved=" << item.reserved
        << ", available=" << item.available << ", version=" << item.version << ", updated_at='"
-       << item.updated_at << "'" << (item.retired ? ", retired" : "") << "}";
+       << item.updated_at << "'" << (item.retired ? ", retired" : "");
+  if (item.reorder_point) {
+    *out << ", reorder_point=" << *item.reorder_point;
+  }
+  *out << "}";
 }
 inline void PrintTo(const Lot& lot, std::ostream* out) {
   *out << "Lot{position=" << lot.position << ", recorded_at=" << lot.recorded_at
@@ -96,6 +100,9 @@ inline void PrintTo(const StockSold& e, std::ostream* out) {
 }
 inline void PrintTo(const ItemRetired&, std::ostream* out) {
   *out << "ItemRetired{}";
+}
+inline void PrintTo(const ReorderPointSet& e, std::ostream* out) {
+  *out << "ReorderPointSet{reorder_point=" << e.reorder_point << "}";
 }
 
 }  // namespace domain

@@ -26,12 +26,14 @@ enum class BatchFormat { ndjson, csv };
 
 // The fields a batch line may have (NDJSON keys, CSV columns), in the order help lists them.
 inline constexpr std::string_view k_batch_fields[] = {
-    "cmd", "sku", "qty", "soh", "available", "ref", "note", "expect_version", "idempotency_key"};
+    "cmd", "sku", "qty", "soh", "available", "ref", "note", "expect_version", "idempotency_key",
+    "reorder_point"};
 
 // Reads batch lines one at a time from a stream: NDJSON objects such as
 // {"cmd":"reserve","sku":"A-1","qty":2,"ref":"order-7"}, or CSV with a header row naming the same
 // fields. Blank lines are skipped. Fields: cmd, sku, qty (quantity, delta or new value), soh and
-// available (for create), ref, note, expect_version, idempotency_key.
+// available (for create), ref, note, expect_version, idempotency_key, reorder_point (for
+// set-reorder, which also takes its N as qty, SPEC §8).
 class BatchReader {
  public:
   virtual ~BatchReader() = default;

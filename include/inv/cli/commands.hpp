@@ -44,6 +44,7 @@ void setup_complete(CLI::App& command, Context& ctx);
 void setup_sell(CLI::App& command, Context& ctx);
 void setup_retire(CLI::App& command, Context& ctx);
 void setup_expire(CLI::App& command, Context& ctx);
+void setup_set_reorder(CLI::App& command, Context& ctx);
 // Batches (src/cli/cmd_apply.cpp).
 void setup_apply(CLI::App& command, Context& ctx);
 // Queries (src/cli/cmd_query.cpp).

@@ -36,7 +36,7 @@ bool is_outcome_of(const Command& command, const Event& event);
 bool is_command_of(std::string_view command_name, const Event& event);
 
 // True if the item's invariant holds: 0 <= reserved, 0 <= available, reserved + available <=
-// on_hand.
+// on_hand, and 0 <= reorder_point when it has one.
 bool invariant_holds(const Item& item);
 
 }  // namespace inv::domain

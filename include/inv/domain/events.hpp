@@ -1,5 +1,5 @@
 #pragma once
-// The stored event types of SPEC §2 and §8. Events are facts in the past tense and record outcomes
+// The stored event types of SPEC §2, §8 and §9. Events are facts in the past tense and record outcomes
 // (the new on_hand, the new available), so that replay folds them without re-running any rule.
 
 #include <cstddef>
@@ -55,9 +55,14 @@ struct StockSold {  // a direct sale without a reservation (SPEC §8)
 struct ItemRetired {  // the item is gone from listings; every later write is refused (SPEC §8)
   friend bool operator==(const ItemRetired&, const ItemRetired&) = default;
 };
+struct ReorderPointSet {  // `list --low` shows the item when available <= it (SPEC §9); no stock moves
+  std::int64_t reorder_point = 0;
+  friend bool operator==(const ReorderPointSet&, const ReorderPointSet&) = default;
+};
 
 using Event = std::variant<ItemCreated, OnHandSet, StockAdjusted, AvailableSet, StockReserved,
-                           ReservationReleased, ReservationCompleted, StockSold, ItemRetired>;
+                           ReservationReleased, ReservationCompleted, StockSold, ItemRetired,
+                           ReorderPointSet>;
 
 // The stored type name of an event ("ItemCreated", …).
 std::string_view type_name(const Event& event);
@@ -65,7 +70,8 @@ std::string_view type_name(const Event& event);
 // Every stored type name, in the order of Event's alternatives.
 inline constexpr std::string_view k_event_type_names[] = {
     "ItemCreated",          "OnHandSet", "StockAdjusted", "AvailableSet", "StockReserved",
-    "ReservationReleased", "ReservationCompleted", "StockSold", "ItemRetired"};
+    "ReservationReleased", "ReservationCompleted", "StockSold", "ItemRetired",
+    "ReorderPointSet"};
 
 static_assert(std::size(k_event_type_names) == std::variant_size_v<Event>);
 

@@ -16,9 +16,8 @@
 namespace inv::report {
 
 struct StockRow {
-  domain::Item item;
-  std::optional<std::int64_t> reorder_point;  // low when available <= reorder_point
-  std::vector<StockPoint> history;            // for its chart; thinned by the renderer
+  domain::Item item;                // low when item.low(): at or below its reorder point
+  std::vector<StockPoint> history;  // for its chart; thinned by the renderer
 };
 
 struct EventRow {

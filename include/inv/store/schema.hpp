@@ -11,7 +11,7 @@
 namespace inv::store {
 
 inline constexpr std::int64_t k_application_id = 1229870641;  // ASCII "INV1"
-inline constexpr std::int64_t k_schema_version = 3;
+inline constexpr std::int64_t k_schema_version = 4;
 
 enum class FileState { empty, current, needs_migration };
 

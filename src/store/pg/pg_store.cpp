@@ -27,8 +27,9 @@ constexpr std::int64_t k_oldest_schema = 2;
 
 // The tables, in the schema version that SQLite's inv databases have (schema.hpp), so that one
 // number names what a database holds whichever store keeps it. COLLATE "C" makes SKUs sort in
-// byte order, as SPEC §4 lists them and as SQLite compares them. The columns of version 3 come
-// last, where k_upgrade_v3 adds them, so a created and an upgraded database look the same.
+// byte order, as SPEC §4 lists them and as SQLite compares them. The columns of versions 3 and 4
+// come last, where k_upgrade_v3 and k_upgrade_v4 add them, so a created and an upgraded database
+// look the same.
 // k_reservations_schema completes it.
 constexpr const char* k_schema = R"sql(
 CREATE TABLE inv_meta (
@@ -77,7 +78,8 @@ CREATE TABLE inv_items (
   version    bigint NOT NULL,
   updated_at text NOT NULL,
   seal       text NOT NULL DEFAULT '',
-  retired    boolean NOT NULL DEFAULT false
+  retired    boolean NOT NULL DEFAULT false,
+  reorder_point bigint
 );
 CREATE TABLE inv_snapshots (
   sku        text COLLATE "C" NOT NULL,
@@ -88,6 +90,7 @@ CREATE TABLE inv_snapshots (
   available  bigint NOT NULL,
   updated_at text NOT NULL,
   retired    boolean NOT NULL DEFAULT false,
+  reorder_point bigint,
   PRIMARY KEY (sku, version)
 );
 CREATE TABLE inv_commands (
@@ -119,6 +122,15 @@ constexpr const char* k_upgrade_v3 = R"sql(
 ALTER TABLE inv_head ADD COLUMN caches bigint NOT NULL DEFAULT 0;
 ALTER TABLE inv_items ADD COLUMN retired boolean NOT NULL DEFAULT false;
 ALTER TABLE inv_snapshots ADD COLUMN retired boolean NOT NULL DEFAULT false;
+)sql";
+
+// Version 3 to 4 (SPEC §9): the reorder point, NULL for every item of an older log (only schema 4
+// knows ReorderPointSet), so the caches stay valid. inv_head locked first, for the reason above:
+// EXCLUSIVE waits for the writers that hold its row, and lets readers read.
+constexpr const char* k_upgrade_v4 = R"sql(
+LOCK TABLE inv_head IN EXCLUSIVE MODE;
+ALTER TABLE inv_items ADD COLUMN reorder_point bigint;
+ALTER TABLE inv_snapshots ADD COLUMN reorder_point bigint;
 )sql";
 
 constexpr const char* k_event_columns =
@@ -203,14 +215,16 @@ StoredEventView view_of(const Result& rows, int row) {
 }
 
 // The item columns read_item reads, in inv_items or inv_snapshots of a database of schema
-// `schema` (a version-2 database is read as it is: nobody retired).
+// `schema` (an older database is read as it is: nobody retired before 3, no reorder point before
+// 4).
 std::string item_columns(std::int64_t schema) {
   return std::string("sku, on_hand, reserved, available, version, updated_at, ") +
-         (schema >= 3 ? "retired" : "false");
+         (schema >= 3 ? "retired, " : "false, ") +
+         (schema >= 4 ? "reorder_point" : "NULL::bigint");
 }
 
-// Reads the item columns sku, on_hand, reserved, available, version, updated_at, retired from
-// `first`.
+// Reads the item columns sku, on_hand, reserved, available, version, updated_at, retired,
+// reorder_point from `first`.
 domain::Item read_item(const Result& rows, int row, int first = 0) {
   domain::Item item;
   item.sku = rows.text(row, first);
@@ -220,6 +234,9 @@ domain::Item read_item(const Result& rows, int row, int first = 0) {
   item.version = rows.int64(row, first + 4);
   item.updated_at = rows.text(row, first + 5);
   item.retired = rows.text(row, first + 6) == "t";
+  if (!rows.is_null(row, first + 7)) {
+    item.reorder_point = rows.int64(row, first + 7);
+  }
   return item;
 }
 
@@ -250,6 +267,10 @@ class Columns {
   void integer(std::size_t column, std::int64_t value) {
     separate(column);
     m_columns[column] += std::to_string(value);
+  }
+  void optional_integer(std::size_t column, const std::optional<std::int64_t>& value) {
+    separate(column);
+    m_columns[column] += value ? std::to_string(*value) : std::string("NULL");
   }
   void boolean(std::size_t column, bool value) {
     separate(column);
@@ -372,6 +393,10 @@ void make_tables_current(Connection& connection, const std::string& where) {
     connection.execute(k_reservations_schema);
     connection.execute("UPDATE inv_meta SET value = '3' WHERE key = 'schema_version'");
   }
+  if (check_meta(connection, where) == 3) {
+    connection.execute(k_upgrade_v4);
+    connection.execute("UPDATE inv_meta SET value = '4' WHERE key = 'schema_version'");
+  }
 }
 
 class PgSession final : public Session {
@@ -433,7 +458,7 @@ class PgSession final : public Session {
     if (rows.rows() == 0) {
       return std::nullopt;
     }
-    return CachedItem{read_item(rows, 0), std::string(rows.text(0, 7))};
+    return CachedItem{read_item(rows, 0), std::string(rows.text(0, 8))};
   }
 
   std::optional<ItemTip> item_tip(std::string_view sku) override {
@@ -456,7 +481,7 @@ class PgSession final : public Session {
     if (rows.rows() == 0) {
       return std::nullopt;
     }
-    return Snapshot{read_item(rows, 0), rows.int64(0, 7)};
+    return Snapshot{read_item(rows, 0), rows.int64(0, 8)};
   }
 
   void item_events(std::string_view sku, std::int64_t after_version, std::int64_t up_to_version,
@@ -543,7 +568,7 @@ class PgSession final : public Session {
       const Result rows = m_connection.query(sql.c_str(), {after, pattern});
       for (int row = 0; row < rows.rows(); ++row) {
         cached.item = read_item(rows, row);
-        cached.seal = rows.text(row, 7);
+        cached.seal = rows.text(row, 8);
         visit(cached);
       }
       if (rows.rows() < k_page_rows) {
@@ -561,7 +586,7 @@ class PgSession final : public Session {
     for (;;) {
       const Result rows = m_connection.query(sql.c_str(), {after_sku, number(after_version)});
       for (int row = 0; row < rows.rows(); ++row) {
-        visit(Snapshot{read_item(rows, row), rows.int64(row, 7)});
+        visit(Snapshot{read_item(rows, row), rows.int64(row, 8)});
       }
       if (rows.rows() < k_page_rows) {
         return;
@@ -771,7 +796,7 @@ class PgSession final : public Session {
   void put_items(std::span<const CachedItem> items) override {
     for (std::size_t begin = 0; begin < items.size(); begin += k_page_rows) {
       const std::size_t end = std::min(items.size(), begin + k_page_rows);
-      Columns columns(8);
+      Columns columns(9);
       for (std::size_t i = begin; i < end; ++i) {
         const domain::Item& item = items[i].item;
         columns.text(0, item.sku);
@@ -782,14 +807,16 @@ class PgSession final : public Session {
         columns.text(5, item.updated_at);
         columns.text(6, items[i].seal);
         columns.boolean(7, item.retired);
+        columns.optional_integer(8, item.reorder_point);
       }
       m_connection.query(
           "INSERT INTO inv_items (sku, on_hand, reserved, available, version, updated_at, seal, "
-          "retired) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::bigint[], "
-          "$5::bigint[], $6::text[], $7::text[], $8::boolean[]) "
+          "retired, reorder_point) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], "
+          "$4::bigint[], $5::bigint[], $6::text[], $7::text[], $8::boolean[], $9::bigint[]) "
           "ON CONFLICT (sku) DO UPDATE SET on_hand = excluded.on_hand, reserved = "
           "excluded.reserved, available = excluded.available, version = excluded.version, "
-          "updated_at = excluded.updated_at, seal = excluded.seal, retired = excluded.retired",
+          "updated_at = excluded.updated_at, seal = excluded.seal, retired = excluded.retired, "
+          "reorder_point = excluded.reorder_point",
           columns.params());
     }
   }
@@ -797,7 +824,7 @@ class PgSession final : public Session {
   void put_snapshots(std::span<const Snapshot> snapshots) override {
     for (std::size_t begin = 0; begin < snapshots.size(); begin += k_page_rows) {
       const std::size_t end = std::min(snapshots.size(), begin + k_page_rows);
-      Columns columns(8);
+      Columns columns(9);
       for (std::size_t i = begin; i < end; ++i) {
         const domain::Item& item = snapshots[i].item;
         columns.text(0, item.sku);
@@ -808,14 +835,17 @@ class PgSession final : public Session {
         columns.integer(5, item.available);
         columns.text(6, item.updated_at);
         columns.boolean(7, item.retired);
+        columns.optional_integer(8, item.reorder_point);
       }
       m_connection.query(
           "INSERT INTO inv_snapshots (sku, version, position, on_hand, reserved, available, "
-          "updated_at, retired) SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], "
-          "$4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[]) "
+          "updated_at, retired, reorder_point) SELECT * FROM unnest($1::text[], $2::bigint[], "
+          "$3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::text[], $8::boolean[], "
+          "$9::bigint[]) "
           "ON CONFLICT (sku, version) DO UPDATE SET position = excluded.position, on_hand = "
           "excluded.on_hand, reserved = excluded.reserved, available = excluded.available, "
-          "updated_at = excluded.updated_at, retired = excluded.retired",
+          "updated_at = excluded.updated_at, retired = excluded.retired, "
+          "reorder_point = excluded.reorder_point",
           columns.params());
     }
   }

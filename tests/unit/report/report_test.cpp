@@ -76,7 +76,7 @@ HtmlReport sample_report(std::size_t items) {
 
 TEST(HtmlReport, HasTheSummaryOneChartPerItemAndMarksHeldAndLowStock) {
   HtmlReport report = sample_report(3);
-  report.items[1].reorder_point = 5;  // available 5 <= 5: low
+  report.items[1].item.reorder_point = 5;  // available 5 <= 5: low
   const std::string html = render_html(report);
   EXPECT_THAT(html, HasSubstr("<!DOCTYPE html>"));
   EXPECT_THAT(html, HasSubstr("<p id=\"verdict\" class=\"ok\">"));

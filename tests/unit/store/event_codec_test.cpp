@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "../support.hpp"
+#include "inv/store/event_json.hpp"
 #include "inv/store/event_store.hpp"
 
 // SPEC §2: each event's `data`, its canonical JSON (RFC 8785 key order, no whitespace, absent
@@ -22,6 +23,7 @@ using domain::AvailableSet;
 using domain::Event;
 using domain::ItemCreated;
 using domain::OnHandSet;
+using domain::ReorderPointSet;
 using domain::ReservationCompleted;
 using domain::ReservationReleased;
 using domain::StockAdjusted;
@@ -50,6 +52,7 @@ TEST(EventDataJson, WritesEachTypeWithTheFieldsOfSpecSection2InKeyOrder) {
   EXPECT_EQ(event_data_json(StockReserved{2}), R"({"qty":2})");
   EXPECT_EQ(event_data_json(ReservationReleased{3}), R"({"qty":3})");
   EXPECT_EQ(event_data_json(ReservationCompleted{4}), R"({"qty":4})");
+  EXPECT_EQ(event_data_json(ReorderPointSet{5}), R"({"reorder_point":5})");  // SPEC §9
 }
 
 TEST(EventDataJson, WritesIntegersExactlyAtAnySize) {
@@ -114,7 +117,8 @@ TEST(ChainHash, ChainsTheFirstEventToSixtyFourZeros) {
 TEST(EventColumns, RoundTripThroughEventFromColumns) {
   const std::vector<Event> events = {
       ItemCreated{10, 4}, OnHandSet{12, 10, 6},   StockAdjusted{-3, 7, 2}, AvailableSet{5, 8},
-      StockReserved{2},   ReservationReleased{3}, ReservationCompleted{4}};
+      StockReserved{2},   ReservationReleased{3}, ReservationCompleted{4}, ReorderPointSet{0},
+      ReorderPointSet{k_max}};
   for (const Event& event : events) {
     const EventColumns columns = event_columns(event);
     const auto decoded = event_from_columns(
@@ -144,6 +148,40 @@ TEST(TypeName, NamesTheSevenStoredTypes) {
   EXPECT_TRUE(domain::is_event_type("StockReserved"));
   EXPECT_FALSE(domain::is_event_type("stockreserved"));
   EXPECT_FALSE(domain::is_event_type("StockStolen"));
+}
+
+TEST(EventColumns, AReorderPointIsTheOneNumberInQty) {
+  const EventColumns columns = event_columns(ReorderPointSet{7});
+  EXPECT_EQ(columns.qty, std::optional<std::int64_t>(7));
+  EXPECT_EQ(columns.on_hand, std::nullopt);
+  EXPECT_EQ(columns.available, std::nullopt);
+  EXPECT_EQ(columns.previous, std::nullopt);
+}
+
+TEST(ParseEventJson, ReadsAReorderPointSetBackWithItsHashUnchanged) {
+  RecordedEvent event = created_by_alice();
+  event.position = 2;
+  event.version = 2;
+  event.event = ReorderPointSet{12};
+  event.data = event_data_json(event.event);
+  event.prev_hash = chain_hash(k_genesis_hash, canonical_json(created_by_alice()));
+  event.hash = chain_hash(event.prev_hash, canonical_json(event));
+  const std::string line =
+      R"({"position":2,"sku":"A-1","version":2,"type":"ReorderPointSet","data":{"reorder_point":12},)"
+      R"("recorded_at":"2026-11-28T06:15:14.000000Z","actor":"alice","ref":null,"note":null,)"
+      R"("idempotency_key":null,"prev_hash":")" +
+      event.prev_hash + R"(","hash":")" + event.hash + R"("})";
+  const RecordedEvent parsed = parse_event_json(line);
+  EXPECT_EQ(parsed.event, Event(ReorderPointSet{12}));
+  EXPECT_EQ(parsed.data, R"({"reorder_point":12})");
+  EXPECT_EQ(chain_hash(parsed.prev_hash, canonical_json(parsed)), event.hash);
+  // Its data has exactly that one integer field.
+  for (const char* data : {R"({})", R"({"reorder_point":"5"})", R"({"qty":5})",
+                           R"({"reorder_point":5,"qty":5})"}) {
+    std::string bad = line;
+    bad.replace(bad.find(R"({"reorder_point":12})"), 20, data);
+    EXPECT_EQ(error_code_of([&] { parse_event_json(bad); }), "invalid_event") << data;
+  }
 }
 
 }  // namespace

@@ -197,6 +197,13 @@ class SqliteFile {
     }
     return open_store(location, access, std::chrono::milliseconds(k_no_wait));
   }
+  // Takes the database back to schema 3, as the release before reorder points made it (no store
+  // may be open on it).
+  void downgrade_to_schema3() {
+    make_sqlite_file(m_dir / "inventory.db",
+                     "ALTER TABLE items DROP COLUMN reorder_point; "
+                     "ALTER TABLE snapshots DROP COLUMN reorder_point; PRAGMA user_version = 3");
+  }
 
  private:
   test::TempDir m_dir;
@@ -235,6 +242,12 @@ class PostgresSchema {
     }
     return open_store(location, access, std::chrono::milliseconds(k_no_wait));
   }
+  void downgrade_to_schema3() {
+    m_admin->execute(("ALTER TABLE " + m_schema + ".inv_items DROP COLUMN reorder_point; " +
+                      "ALTER TABLE " + m_schema + ".inv_snapshots DROP COLUMN reorder_point; " +
+                      "UPDATE " + m_schema + ".inv_meta SET value = '3' WHERE key = 'schema_version'")
+                         .c_str());
+  }
 
  private:
   std::string m_schema;
@@ -250,6 +263,7 @@ class StoreContract : public ::testing::Test {
     }
   }
   std::unique_ptr<Store> open(Access access = Access::write) { return m_place.open(access); }
+  void downgrade_to_schema3() { m_place.downgrade_to_schema3(); }
 
  private:
   Place m_place;
@@ -701,6 +715,108 @@ TYPED_TEST(StoreContract, ARetiredItemIsStoredAndTakesNoWrites) {
   EXPECT_TRUE(find_item(store, "A")->retired);
   EXPECT_EQ(error_code_of([&] { run(store, SetOnHand{"A", 4}); }), "item_retired");
   EXPECT_EQ(error_code_of([&] { run(store, CreateItem{"A", 4, std::nullopt}); }), "item_exists");
+  EXPECT_TRUE(app::AuditService(store).verify(std::nullopt, std::nullopt, nullptr).ok());
+}
+
+// ---- reorder points (SPEC §9): item state, so the read model, the seal and snapshots hold them ---
+
+TYPED_TEST(StoreContract, AReorderPointIsStoredSealedAndVerified) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 10, std::nullopt});
+  run(store, CreateItem{"B", 3, std::nullopt});
+  const RecordedEvent set = run(store, domain::SetReorderPoint{"A", 4}).at(0);
+  EXPECT_EQ(set.type(), "ReorderPointSet");
+  EXPECT_EQ(set.data, R"({"reorder_point":4})");
+  EXPECT_EQ(find_item(store, "A")->reorder_point, std::optional<std::int64_t>(4));
+  EXPECT_EQ(find_item(store, "A")->available, 10);
+  EXPECT_EQ(find_item(store, "B")->reorder_point, std::nullopt) << "never set: NULL";
+  const std::vector<Item> listed = list_items(store, "");
+  ASSERT_EQ(listed.size(), 2u);
+  EXPECT_EQ(listed[0].reorder_point, std::optional<std::int64_t>(4));
+  EXPECT_EQ(listed[1].reorder_point, std::nullopt);
+  {
+    const auto cached = store.begin(Store::Mode::read)->item("A");
+    EXPECT_EQ(cached->seal, app::seal_of(cached->item, set.hash));
+    Item without = cached->item;
+    without.reorder_point.reset();
+    EXPECT_NE(app::seal_of(without, set.hash), cached->seal) << "the seal covers it when set";
+  }
+  app::AuditService audit(store);
+  EXPECT_TRUE(audit.verify(std::nullopt, std::nullopt, nullptr).ok());
+
+  // A reorder point edited by hand (the seal left as it was), or removed: the next write on the
+  // item finds it and appends nothing; verify names it; rebuild mends it.
+  for (const std::optional<std::int64_t> edited : {std::optional<std::int64_t>(9),
+                                                   std::optional<std::int64_t>()}) {
+    {
+      auto session = store.begin(Store::Mode::write);
+      CachedItem row = *session->item("A");
+      row.item.reorder_point = edited;
+      session->put_items(std::span(&row, 1));
+      session->commit();
+    }
+    EXPECT_EQ(error_code_of([&] { run(store, ReserveStock{"A", 1}); }), "read_model_mismatch");
+    EXPECT_EQ(head_of(store).position, 3) << "nothing may be appended";
+    const app::VerifyReport report = audit.verify(std::nullopt, std::nullopt, nullptr);
+    ASSERT_FALSE(report.ok());
+    EXPECT_EQ(report.problems.at(0).kind, "read_model_mismatch");
+    EXPECT_EQ(report.problems.at(0).sku, "A");
+    audit.rebuild(nullptr);
+    EXPECT_TRUE(audit.verify(std::nullopt, std::nullopt, nullptr).ok());
+    EXPECT_EQ(find_item(store, "A")->reorder_point, std::optional<std::int64_t>(4));
+  }
+  run(store, ReserveStock{"A", 1});
+  EXPECT_EQ(find_item(store, "A")->reorder_point, std::optional<std::int64_t>(4));
+}
+
+TYPED_TEST(StoreContract, StoresReorderPointsInSnapshots) {
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, CreateItem{"A", 10, std::nullopt});
+  Snapshot with{*find_item(store, "A"), 1};
+  with.item.reorder_point = 3;
+  Snapshot without{*find_item(store, "A"), 1};
+  without.item.sku = "B";
+  {
+    auto session = store.begin(Store::Mode::write);
+    const Snapshot both[] = {with, without};
+    session->put_snapshots(both);
+    session->commit();
+  }
+  auto session = store.begin(Store::Mode::read);
+  EXPECT_EQ(session->snapshot_at_or_before("A", 5), std::optional<Snapshot>(with));
+  EXPECT_EQ(session->snapshot_at_or_before("B", 5), std::optional<Snapshot>(without));
+  std::vector<Snapshot> scanned;
+  session->scan_snapshots([&](const Snapshot& snapshot) { scanned.push_back(snapshot); });
+  EXPECT_THAT(scanned, ElementsAre(with, without));
+}
+
+TYPED_TEST(StoreContract, ASchema3DatabaseIsReadAsItIsAndUpgradedByItsFirstWrite) {
+  {
+    auto owned = this->open();
+    run(*owned, CreateItem{"A", 10, std::nullopt});
+    run(*owned, ReserveStock{"A", 2});
+  }
+  this->downgrade_to_schema3();
+  {
+    auto reader = this->open(Access::read);
+    EXPECT_EQ(stats_of(*reader).schema_version, 3);
+    const auto item = find_item(*reader, "A");
+    ASSERT_TRUE(item.has_value());
+    EXPECT_EQ(item->reorder_point, std::nullopt);
+    EXPECT_EQ(item->available, 8);
+    EXPECT_TRUE(app::AuditService(*reader).verify(std::nullopt, std::nullopt, nullptr).ok());
+    EXPECT_EQ(stats_of(*reader).schema_version, 3) << "reads change nothing";
+  }
+  auto owned = this->open();
+  Store& store = *owned;
+  run(store, domain::SetReorderPoint{"A", 8});
+  EXPECT_EQ(stats_of(store).schema_version, k_schema_version);
+  EXPECT_EQ(k_schema_version, 4);
+  EXPECT_EQ(find_item(store, "A")->reorder_point, std::optional<std::int64_t>(8));
+  EXPECT_TRUE(find_item(store, "A")->low());
+  EXPECT_EQ(store.begin(Store::Mode::read)->cache_version(), app::k_cache_version);
   EXPECT_TRUE(app::AuditService(store).verify(std::nullopt, std::nullopt, nullptr).ok());
 }
 
