@@ -102,16 +102,17 @@ std::string parse_time_argument(std::string_view text, std::string_view name, Da
   if (text == "now") {
     return util::format_rfc3339_micros(util::now_micros());
   }
-  // A bare date (2026-12-31) is the end of that day, or for --from its start.
-  const bool bare_date = text.size() == 10 && text.find('T') == std::string_view::npos;
-  const auto instant = date == DateMeans::start && bare_date
-                           ? util::parse_time(std::string(text) + "T00:00:00Z")
-                           : util::parse_time(text);
+  // A bare date (2026-12-31) or a time without seconds is the end of that day or minute, or
+  // for --from its start.
+  const bool start = date == DateMeans::start;
+  const auto instant =
+      util::parse_time(text, start ? util::PeriodEnd::first : util::PeriodEnd::last);
   if (!instant) {
     throw Error(ExitCode::usage, "invalid_time",
                 std::string(name) + " must be RFC 3339 (2026-11-28T06:15:14Z), a date " +
-                    "(2026-12-31, meaning the end of that day, UTC) or now; got '" +
-                    util::excerpt(text) + "'");
+                    (start ? "(2026-12-31, meaning the start of that day, UTC)"
+                           : "(2026-12-31, meaning the end of that day, UTC)") +
+                    " or now; got '" + util::excerpt(text) + "'");
   }
   return util::format_rfc3339_micros(*instant);
 }

@@ -212,6 +212,9 @@ void setup_history(CLI::App& command, Context& ctx) {
     if (args->to) {
       query.to = time_point(parse_time_argument(*args->to, "--to"));
     }
+    if (query.from && query.to && query.to->micros < query.from->micros) {
+      throw usage_error("--to " + *args->to + " is before --from " + *args->from);
+    }
     query.balances = filter.sku.has_value() && ctx.output().format == Format::text;
     auto store = ctx.open(store::Access::read);
     EventPrinter printer(ctx.output(), query.balances);

@@ -24,8 +24,7 @@ constexpr std::int64_t k_latest_events = 50;
 
 // Everything the page shows, read while the log stays at one head: if a write lands while it is
 // read, it is read again, so the verdict, the stock and the charts describe the same log.
-report::HtmlReport gather_html_report(store::Store& store, const std::string& prefix,
-                                      const std::string& location,
+report::HtmlReport gather_html_report(store::Store& store, const std::string& location,
                                       const report::HtmlLimits& limits) {
   app::QueryService queries(store);
   for (int attempt = 1;; ++attempt) {
@@ -47,7 +46,7 @@ report::HtmlReport gather_html_report(store::Store& store, const std::string& pr
     }
     page.head_position = verdict.head.position;
     page.head_hash = verdict.head.hash;
-    for (domain::Item& item : queries.list(prefix)) {
+    for (domain::Item& item : queries.list("")) {
       if (!item.retired) {
         page.items.push_back({std::move(item), {}});
       }
@@ -82,20 +81,35 @@ report::HtmlReport gather_html_report(store::Store& store, const std::string& pr
   }
 }
 
-// Writes `text` to `path` whole or not at all: a temporary file beside it, then a rename.
-void write_file_atomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp-inv";
+// Writes `text` to `path`. A regular file (or a new one) is written whole or not at all: a
+// temporary file beside it, then a rename. A symlink is followed to the file it names; anything
+// else that is not a regular file (a pipe, a device, /dev/stdout) is written through, never
+// replaced.
+void write_report_file(const std::string& path, const std::string& text) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);  // follows symlinks
+  const bool through = fs::exists(status) && !fs::is_regular_file(status);
+  std::string target = path;
+  if (!through && fs::is_symlink(fs::symlink_status(path, error))) {
+    target = fs::weakly_canonical(path, error).string();
+    if (error) {
+      target = path;
+    }
+  }
+  const std::string temporary = through ? target : target + ".tmp-inv";
   std::FILE* file = std::fopen(temporary.c_str(), "wb");
   const auto failed = [&](const std::string& what) {
-    const std::string reason = std::strerror(errno);
+    const int code = errno;
     if (file != nullptr) {
       std::fclose(file);
     }
-    std::remove(temporary.c_str());
-    const bool denied = errno == EACCES || errno == EPERM;
-    return Error(denied ? ExitCode::storage : ExitCode::storage,
-                 denied ? "permission_denied" : "io_error",
-                 "cannot " + what + " '" + path + "': " + reason);
+    if (!through) {
+      std::remove(temporary.c_str());
+    }
+    const bool denied = code == EACCES || code == EPERM;
+    return Error(ExitCode::storage, denied ? "permission_denied" : "io_error",
+                 "cannot " + what + " '" + path + "': " + std::strerror(code));
   };
   if (file == nullptr) {
     throw failed("write");
@@ -108,7 +122,7 @@ void write_file_atomically(const std::string& path, const std::string& text) {
     throw failed("write");
   }
   file = nullptr;
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  if (!through && std::rename(temporary.c_str(), target.c_str()) != 0) {
     throw failed("replace");
   }
 }
@@ -130,13 +144,14 @@ void setup_report(CLI::App& command, Context& ctx) {
                "an auditor (verdict, stock, charts, latest events)")
       ->check(choices({"movements", "html"}));
   add_text_option(command, "--from", args->from,
-                  "The window starts at TIME, inclusive (a date: its start; default: the first "
+                  "movements: the window starts at TIME, inclusive (a date: its start; default: the first "
                   "event)",
                   "TIME");
   add_text_option(command, "--to", args->to,
-                  "The window ends at TIME, inclusive (a date: its end; default: the last event)",
+                  "movements: the window ends at TIME, inclusive (a date: its end; default: the last event)",
                   "TIME");
-  add_text_option(command, "--prefix", args->prefix, "Only SKUs that start with P", "P");
+  add_text_option(command, "--prefix", args->prefix, "movements: only SKUs that start with P",
+                  "P");
   add_text_option(command, "--out", args->out, "html: write the page to FILE (default: stdout)",
                   k_file_type);
   command.footer("inv report movements --from 2026-11-01 --to 2026-11-30\n"
@@ -144,21 +159,24 @@ void setup_report(CLI::App& command, Context& ctx) {
                  "  inv report html --out audit.html");
   command.callback([args, &ctx] {
     if (args->kind == "html") {
-      if (args->from || args->to) {
-        throw usage_error("report html takes no --from or --to (it shows the whole log)");
+      if (args->from || args->to || args->prefix) {
+        throw usage_error("report html takes no --from, --to or --prefix (it shows the whole log)");
       }
       ctx.require_format({}, "report html");
+      if (ctx.output().format != Format::text) {
+        throw usage_error("report html prints HTML: --json and --format apply to report movements");
+      }
       const std::string out = args->out.value_or("");
       if (args->out && out.empty()) {
         throw usage_error("--out needs a file name");
       }
       auto store = ctx.open(store::Access::read);
       const std::string page = report::render_html(
-          gather_html_report(*store, args->prefix.value_or(""), ctx.db_path(), {}));
+          gather_html_report(*store, ctx.db_path(), {}));
       if (out.empty() || out == "-") {
         print_document(ctx.output(), page);
       } else {
-        write_file_atomically(out, page);
+        write_report_file(out, page);
       }
       return;
     }

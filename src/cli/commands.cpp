@@ -26,7 +26,7 @@ constexpr std::array k_commands{
     CommandSpec{"reservations", "List open reservations by SKU and ref, oldest first",
                 &setup_reservations},
     CommandSpec{"history", "Show events in order", &setup_history},
-    CommandSpec{"report", "Reports: movements of stock in a period", &setup_report},
+    CommandSpec{"report", "Reports: stock movements in a period; an HTML page for an auditor", &setup_report},
     CommandSpec{"head", "Print the last position and its hash", &setup_head},
     CommandSpec{"verify", "Check the whole log: chain, versions, read models", &setup_verify},
     CommandSpec{"export", "Write events as NDJSON, hashes included", &setup_export},

@@ -52,7 +52,7 @@ export always writes NDJSON events (or CSV with --format csv).
   COLUMNS    width of show --chart when output is not a terminal (default 80)
 Options on the command line win over the environment.
 )"},
-      {"time", "TIME arguments (--as-of)", R"(TIME arguments (show --as-of, list --as-of):
+      {"time", "TIME arguments (--as-of, --from, --to)", R"(TIME arguments (show/list --as-of, history/report movements --from and --to):
   2026-11-28T06:15:14Z          RFC 3339, UTC
   2026-11-28T07:15:14+01:00     RFC 3339 with an offset (converted to UTC)
   2026-11-28T06:15:14.250Z      with a fraction of a second (up to microseconds)
@@ -61,8 +61,10 @@ Options on the command line win over the environment.
   now                           the present instant
 
 --as-of is inclusive: events recorded at or before TIME count. (Accounting tools such as
-hledger treat an end date as exclusive; inv does not.) Events are stamped with
-recorded_at in UTC with microseconds.
+hledger treat an end date as exclusive; inv does not.) --from and --to are inclusive too;
+for --from, a date or a time without seconds means the START of that day or minute
+(2026-12-31T00:00:00Z, 14:39:00Z). Events are stamped with recorded_at in UTC with
+microseconds.
 )"},
   };
   return k_topics;

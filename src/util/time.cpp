@@ -102,7 +102,8 @@ std::string format_rfc3339_micros(std::int64_t micros) {
   return buffer;
 }
 
-std::optional<std::int64_t> parse_time(std::string_view text) {
+std::optional<std::int64_t> parse_time(std::string_view text, PeriodEnd end) {
+  const bool first = end == PeriodEnd::first;
   std::size_t pos = 0;
   const auto year = read_digits(text, pos, 4);
   if (!year || !expect(text, pos, '-')) {
@@ -118,8 +119,9 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   }
   const std::int64_t days = days_from_civil(*year, *month, *day);
   if (pos == text.size()) {
-    // A bare date means the whole of that day (UTC): its last microsecond.
-    return (days + 1) * k_seconds_per_day * k_micros_per_second - 1;
+    // A bare date means the whole of that day (UTC): its last (or first) microsecond.
+    return first ? days * k_seconds_per_day * k_micros_per_second
+                 : (days + 1) * k_seconds_per_day * k_micros_per_second - 1;
   }
   if (!(expect(text, pos, 'T') || expect(text, pos, 't') || expect(text, pos, ' '))) {
     return std::nullopt;
@@ -135,11 +137,11 @@ std::optional<std::int64_t> parse_time(std::string_view text) {
   // Without seconds (SPEC §12: 2026-12-04T14:39Z), the time means the whole of that minute, as a
   // bare date means the whole day: its last microsecond.
   const bool whole_minute = !expect(text, pos, ':');
-  const auto second = whole_minute ? std::optional<unsigned>(59) : read_digits(text, pos, 2);
+  const auto second = whole_minute ? std::optional<unsigned>(first ? 0 : 59) : read_digits(text, pos, 2);
   if (!second || *second > 60) {  // 60: a leap second, counted as the end of :59
     return std::nullopt;
   }
-  std::int64_t micros = whole_minute ? k_micros_per_second - 1 : 0;
+  std::int64_t micros = whole_minute && !first ? k_micros_per_second - 1 : 0;
   if (!whole_minute && expect(text, pos, '.')) {
     std::size_t digits = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {

@@ -45,6 +45,12 @@ expect_eq "$(positions --from "$today" --to "$today")" "$(from_sql 1)" "a bare d
 expect_eq "$(positions --to 1970-01-01)" "" "history --to before the log"
 expect_output "(no events)" history --from 2999-01-01
 expect_error 2 history --from yesterday
+expect_error 2 history --from 2026-12-06 --to 2026-12-01
+# A time without seconds is its whole minute: --from takes its start, --to its end.
+minute=${t3:0:16}
+expect_eq "$(positions --from "${minute}Z" --to "${minute}Z")" \
+  "$(from_sql "recorded_at >= '${minute}:00.000000Z' AND recorded_at <= '${minute}:59.999999Z'")" \
+  "a time without seconds spans its minute"
 
 # history SKU in text: the item after each event, as a fold of the events gives it.
 run history A

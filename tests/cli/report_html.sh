@@ -117,6 +117,25 @@ size=$(wc -c <large.html)
 # ---- bad input ------------------------------------------------------------------------------------
 expect_error 2 report html --from 2026-01-01
 expect_error 2 report html --format csv
+run report html --json  # --json: the error comes as JSON
+expect_rc 2
+expect_contains "$err" '"code":"usage"' "report html --json"
+expect_error 2 report html --prefix MUG
+# --out follows a symlink to its file and writes through what is not a regular file.
+printf 'old\n' >real.html
+ln -s real.html link.html
+run report html --out link.html
+expect_rc 0
+[ -L link.html ] || fail "report html --out replaced the symlink"
+expect_eq "$(head -c 15 real.html)" "<!DOCTYPE html>" "the file the symlink names"
+mkfifo page.fifo
+cat page.fifo >from-fifo.html &
+reader=$!
+run report html --out page.fifo
+expect_rc 0
+wait "$reader"
+[ -p page.fifo ] || fail "report html --out replaced the named pipe"
+expect_eq "$(head -c 15 from-fifo.html)" "<!DOCTYPE html>" "the page read from the pipe"
 expect_error 2 report movements --out x.html
 expect_error 2 report html --out ''
 run report html --out "$WORK/no-such-dir/r.html"

@@ -150,6 +150,11 @@ today=${last:0:10}
 expect_eq "$(report_lines "$(inv report movements --from "$today" --to "$today" --json)")" \
   "$(expected "${today}T00:00:00.000000Z" "${today}T23:59:59.999999Z" "")" "a bare date spans its day"
 
+# A time without seconds: --from is the start of its minute, --to its end.
+minute=${last:0:16}
+expect_eq "$(report_lines "$(inv report movements --from "${minute}Z" --to "${minute}Z" --json)")" \
+  "$(expected "${minute}:00.000000Z" "${minute}:59.999999Z" "")" "a time without seconds spans its minute"
+
 # ---- the formats say the same ---------------------------------------------------------------------
 a=$((total / 3)) b=$((2 * total / 3))
 args=(--from "$(time_at "$a")" --to "$(time_at "$b")")

@@ -27,6 +27,9 @@ std::string format_rfc3339_micros(std::int64_t micros);
 // ("2026-12-04T14:39Z") means the last microsecond of that minute. Returns the instant in
 // microseconds since the epoch (fractions below a microsecond are truncated, which keeps
 // "at or before TIME" exact for recorded_at values), or nullopt if malformed.
-std::optional<std::int64_t> parse_time(std::string_view text);
+// With PeriodEnd::first, a date or a time without seconds means the first microsecond of its
+// day or minute instead (what `--from` asks).
+enum class PeriodEnd { last, first };
+std::optional<std::int64_t> parse_time(std::string_view text, PeriodEnd end = PeriodEnd::last);
 
 }  // namespace inv::util

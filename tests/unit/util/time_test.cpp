@@ -69,6 +69,18 @@ TEST(ParseTime, ReadsMinutesWithoutSecondsAsTheEndOfThatMinute) {
   EXPECT_EQ(parse_time("2026-11-28T07:15+01:00"), parse_time("2026-11-28T06:15:59.999999Z"));
 }
 
+// SPEC §9: --from takes the start of the day or minute it names.
+TEST(ParseTime, ReadsTheFirstMicrosecondOfADayOrMinuteWhenAsked) {
+  EXPECT_EQ(parse_time("2026-12-31", PeriodEnd::first), parse_time("2026-12-31T00:00:00Z"));
+  EXPECT_EQ(parse_time("2026-11-28T06:15Z", PeriodEnd::first), parse_time("2026-11-28T06:15:00Z"));
+  EXPECT_EQ(parse_time("2026-11-28T07:15+01:00", PeriodEnd::first),
+            parse_time("2026-11-28T06:15:00Z"));
+  // A time that names its second is that instant either way.
+  EXPECT_EQ(parse_time("2026-11-28T06:15:14.5Z", PeriodEnd::first),
+            parse_time("2026-11-28T06:15:14.5Z"));
+  EXPECT_EQ(parse_time("2026-02-30", PeriodEnd::first), std::nullopt);
+}
+
 TEST(ParseTime, RejectsMalformedTimes) {
   ASSERT_EQ(parse_time("2026-11-28T06:15:14Z"), at(k_2026_11_28_061514));  // control
   for (const std::string text : {
