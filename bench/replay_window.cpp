@@ -32,15 +32,17 @@ int main(int argc, char** argv) {
     const std::int64_t head = last ? last->position : 0;
     const std::int64_t before =
         inv::app::last_position_at(*session, head, inv::util::Timestamp{*from - 1});
-    const std::int64_t up_to = inv::app::last_position_at(*session, head, inv::util::Timestamp{*to});
+    const std::int64_t up_to =
+        inv::app::last_position_at(*session, head, inv::util::Timestamp{*to});
     inv::util::StringMap<inv::domain::Item> items;
     std::int64_t folded = 0;
-    inv::app::scan_events(*session, before, up_to, "",
-                          [&](const inv::store::StoredEventView& row, const inv::domain::Event& event) {
-                            inv::domain::Item& item = items.try_emplace(std::string(row.sku)).first->second;
-                            item = inv::app::fold(std::move(item), event, row.recorded_at);
-                            ++folded;
-                          });
+    inv::app::scan_events(
+        *session, before, up_to, "",
+        [&](const inv::store::StoredEventView& row, const inv::domain::Event& event) {
+          inv::domain::Item& item = items.try_emplace(std::string(row.sku)).first->second;
+          item = inv::app::fold(std::move(item), event, row.recorded_at);
+          ++folded;
+        });
     std::printf("%lld events of %zu items folded\n", static_cast<long long>(folded), items.size());
     return 0;
   } catch (const std::exception& error) {

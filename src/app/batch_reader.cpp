@@ -123,9 +123,8 @@ BatchLine to_batch_line(RawLine& raw) {
     if (raw.expect_version) {
       throw usage_error("\"expect_version\" needs a \"sku\"; a whole order has none");
     }
-    line.command = WholeOrder{cmd == "release" ? WholeOrder::Kind::release
-                                               : WholeOrder::Kind::complete,
-                              *line.ref};
+    line.command = WholeOrder{
+        cmd == "release" ? WholeOrder::Kind::release : WholeOrder::Kind::complete, *line.ref};
     line.note = text(raw.note, "note", util::TextKind::note);
     line.idempotency_key = text(raw.idempotency_key, "idempotency_key");
     return line;

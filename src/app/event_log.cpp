@@ -284,7 +284,8 @@ LogWriter::LogWriter(std::unique_ptr<store::Session> session) : m_session(std::m
     Replay replay([](Problem problem) {
       throw damaged("at position " + str(problem.position) + ": " + problem.message);
     });
-    m_session->scan(0, m_head.position, [&](const store::StoredEventView& row) { replay.fold(row); });
+    m_session->scan(0, m_head.position,
+                    [&](const store::StoredEventView& row) { replay.fold(row); });
     // A read model row edited by hand is reported, not silently replaced by the rebuild (SPEC
     // §11): the rows must be the replay's before they are rebuilt.
     std::int64_t rows = 0;
@@ -384,8 +385,9 @@ void LogWriter::load_holdings(Tip& tip) {
 domain::Holding& LogWriter::holding_of(Tip& tip, std::string_view ref) {
   auto found = tip.holdings.find(ref);
   if (found == tip.holdings.end()) {
-    found = tip.holdings.emplace(std::string(ref), domain::Holding{tip.item.sku, std::string(ref), {}})
-                .first;
+    found =
+        tip.holdings.emplace(std::string(ref), domain::Holding{tip.item.sku, std::string(ref), {}})
+            .first;
   }
   return found->second;
 }
@@ -746,7 +748,8 @@ std::vector<store::LotRow> Replay::lots() const {
     keys.push_back(&entry);
   }
   // sku NUL ref: byte order of the keys is (sku, ref) order.
-  std::sort(keys.begin(), keys.end(), [](const auto* a, const auto* b) { return a->first < b->first; });
+  std::sort(keys.begin(), keys.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::vector<store::LotRow> rows;
   for (const auto* entry : keys) {
     const std::size_t nul = entry->first.find('\0');

@@ -107,8 +107,8 @@ std::vector<domain::Item> QueryService::list(std::string_view prefix) {
   return items;
 }
 
-std::vector<domain::Holding> QueryService::reservations(
-    const store::LotFilter& filter, std::optional<util::Timestamp> older_than) {
+std::vector<domain::Holding> QueryService::reservations(const store::LotFilter& filter,
+                                                        std::optional<util::Timestamp> older_than) {
   auto session = m_store.begin(store::Store::Mode::read);
   if (filter.sku && !session->item(*filter.sku)) {
     throw unknown_item(*filter.sku);
@@ -135,9 +135,10 @@ std::vector<domain::Holding> QueryService::reservations(
       open.push_back(std::move(holding));
     }
   }
-  std::stable_sort(open.begin(), open.end(), [](const domain::Holding& a, const domain::Holding& b) {
-    return std::tuple(a.since(), a.sku, a.ref) < std::tuple(b.since(), b.sku, b.ref);
-  });
+  std::stable_sort(
+      open.begin(), open.end(), [](const domain::Holding& a, const domain::Holding& b) {
+        return std::tuple(a.since(), a.sku, a.ref) < std::tuple(b.since(), b.sku, b.ref);
+      });
   return open;
 }
 

@@ -121,6 +121,21 @@ util::Timestamp time_point(std::string_view canonical) {
   return util::Timestamp{util::parse_time(canonical).value_or(0)};
 }
 
+TimeWindow parse_time_window(const std::optional<std::string>& from,
+                             const std::optional<std::string>& to) {
+  TimeWindow window;
+  if (from) {
+    window.from = time_point(parse_time_argument(*from, "--from", DateMeans::start));
+  }
+  if (to) {
+    window.to = time_point(parse_time_argument(*to, "--to"));
+  }
+  if (window.from && window.to && window.to->micros < window.from->micros) {
+    throw usage_error("--to " + *to + " is before --from " + *from);
+  }
+  return window;
+}
+
 util::Timestamp parse_older_than(std::string_view text, std::string_view name) {
   const auto invalid = [&] {
     return Error(ExitCode::usage, "invalid_duration",
@@ -137,14 +152,14 @@ util::Timestamp parse_older_than(std::string_view text, std::string_view name) {
                                         : unit == 'd' ? 86400
                                                       : 0;
   const std::string_view digits = text.substr(0, text.size() - 1);
-  if (seconds_per_unit == 0 ||
-      digits.find_first_not_of("0123456789") != std::string_view::npos) {
+  if (seconds_per_unit == 0 || digits.find_first_not_of("0123456789") != std::string_view::npos) {
     throw invalid();
   }
   std::int64_t count = 0;
   std::int64_t micros = 0;
   for (const char digit : digits) {
-    if (__builtin_mul_overflow(count, 10, &count) || __builtin_add_overflow(count, digit - '0', &count)) {
+    if (__builtin_mul_overflow(count, 10, &count) ||
+        __builtin_add_overflow(count, digit - '0', &count)) {
       throw invalid();
     }
   }

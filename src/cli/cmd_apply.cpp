@@ -34,7 +34,8 @@ std::string batch_fields_help() {
          "\n"
          "  qty              the quantity, delta or new value (a JSON integer)\n"
          "  soh, available   for create\n"
-         "  reorder_point    for set-reorder (or its qty): {\"cmd\":\"set-reorder\",\"sku\":\"SKU-1\",\n"
+         "  reorder_point    for set-reorder (or its qty): "
+         "{\"cmd\":\"set-reorder\",\"sku\":\"SKU-1\",\n"
          "                   \"reorder_point\":5}\n"
          "  release/complete with ref and neither sku nor qty: the whole order\n"
          "Blank lines are skipped; one bad line appends nothing and is named by its number.";

@@ -175,8 +175,7 @@ void setup_history(CLI::App& command, Context& ctx) {
                                  std::end(domain::k_event_type_names));
   types.insert(types.end(), std::begin(domain::k_command_names), std::end(domain::k_command_names));
   add_text_option(command, "--type", args->type,
-                  "Only events of this type, or of this command (StockReserved or reserve)",
-                  "TYPE")
+                  "Only events of this type, or of this command (StockReserved or reserve)", "TYPE")
       ->check(choices(std::move(types)));
   add_text_option(command, "--ref", args->ref, "Only events with this ref", "REF");
   add_text_option(command, "--actor", args->actor, "Only events by this actor", "NAME");
@@ -184,8 +183,9 @@ void setup_history(CLI::App& command, Context& ctx) {
                   "Only events recorded at or after TIME (a date: its start)", "TIME");
   add_text_option(command, "--to", args->to,
                   "Only events recorded at or before TIME (a date: its end)", "TIME");
-  command.footer("inv history SKU-1 --last 20\n"
-                 "  inv history --ref order-7 --from 2026-12-01 --to 2026-12-04");
+  command.footer(
+      "inv history SKU-1 --last 20\n"
+      "  inv history --ref order-7 --from 2026-12-01 --to 2026-12-04");
   command.callback([args, &ctx] {
     app::HistoryQuery query;
     store::HistoryFilter& filter = query.filter;
@@ -206,15 +206,9 @@ void setup_history(CLI::App& command, Context& ctx) {
     }
     filter.ref = optional_text(args->ref, "--ref");
     filter.actor = optional_text(args->actor, "--actor");
-    if (args->from) {
-      query.from = time_point(parse_time_argument(*args->from, "--from", DateMeans::start));
-    }
-    if (args->to) {
-      query.to = time_point(parse_time_argument(*args->to, "--to"));
-    }
-    if (query.from && query.to && query.to->micros < query.from->micros) {
-      throw usage_error("--to " + *args->to + " is before --from " + *args->from);
-    }
+    const TimeWindow window = parse_time_window(args->from, args->to);
+    query.from = window.from;
+    query.to = window.to;
     query.balances = filter.sku.has_value() && ctx.output().format == Format::text;
     auto store = ctx.open(store::Access::read);
     EventPrinter printer(ctx.output(), query.balances);

@@ -143,20 +143,22 @@ void setup_report(CLI::App& command, Context& ctx) {
                "counted, shipped, sold, written_off, closing); html: one self-contained page for "
                "an auditor (verdict, stock, charts, latest events)")
       ->check(choices({"movements", "html"}));
-  add_text_option(command, "--from", args->from,
-                  "movements: the window starts at TIME, inclusive (a date: its start; default: the first "
-                  "event)",
-                  "TIME");
-  add_text_option(command, "--to", args->to,
-                  "movements: the window ends at TIME, inclusive (a date: its end; default: the last event)",
-                  "TIME");
-  add_text_option(command, "--prefix", args->prefix, "movements: only SKUs that start with P",
-                  "P");
+  add_text_option(
+      command, "--from", args->from,
+      "movements: the window starts at TIME, inclusive (a date: its start; default: the first "
+      "event)",
+      "TIME");
+  add_text_option(
+      command, "--to", args->to,
+      "movements: the window ends at TIME, inclusive (a date: its end; default: the last event)",
+      "TIME");
+  add_text_option(command, "--prefix", args->prefix, "movements: only SKUs that start with P", "P");
   add_text_option(command, "--out", args->out, "html: write the page to FILE (default: stdout)",
                   k_file_type);
-  command.footer("inv report movements --from 2026-11-01 --to 2026-11-30\n"
-                 "  inv report movements --from 2026-11-01 --to 2026-11-30 --format csv\n"
-                 "  inv report html --out audit.html");
+  command.footer(
+      "inv report movements --from 2026-11-01 --to 2026-11-30\n"
+      "  inv report movements --from 2026-11-01 --to 2026-11-30 --format csv\n"
+      "  inv report html --out audit.html");
   command.callback([args, &ctx] {
     if (args->kind == "html") {
       if (args->from || args->to || args->prefix) {
@@ -171,8 +173,7 @@ void setup_report(CLI::App& command, Context& ctx) {
         throw usage_error("--out needs a file name");
       }
       auto store = ctx.open(store::Access::read);
-      const std::string page = report::render_html(
-          gather_html_report(*store, ctx.db_path(), {}));
+      const std::string page = report::render_html(gather_html_report(*store, ctx.db_path(), {}));
       if (out.empty() || out == "-") {
         print_document(ctx.output(), page);
       } else {
@@ -184,15 +185,9 @@ void setup_report(CLI::App& command, Context& ctx) {
       throw usage_error("--out is for report html");
     }
     app::MovementsQuery query;
-    if (args->from) {
-      query.from = time_point(parse_time_argument(*args->from, "--from", DateMeans::start));
-    }
-    if (args->to) {
-      query.to = time_point(parse_time_argument(*args->to, "--to"));
-    }
-    if (query.from && query.to && query.to->micros < query.from->micros) {
-      throw usage_error("--to " + *args->to + " is before --from " + *args->from);
-    }
+    const TimeWindow window = parse_time_window(args->from, args->to);
+    query.from = window.from;
+    query.to = window.to;
     query.prefix = args->prefix.value_or("");
     auto store = ctx.open(store::Access::read);
     print_movements(ctx.output(), app::QueryService(*store).movements(query));

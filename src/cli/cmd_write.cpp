@@ -142,8 +142,7 @@ void setup_draw(CLI::App& command, Context& ctx, app::WholeOrder::Kind kind,
     WriteArgs write;
   };
   auto args = std::make_shared<Args>();
-  add_argument(command, k_sku_type, args->sku, "Item SKU (none: every SKU the --ref holds)",
-               false);
+  add_argument(command, k_sku_type, args->sku, "Item SKU (none: every SKU the --ref holds)", false);
   add_argument(command, "QTY", args->qty, help, false);
   add_write_options(command, args->write);
   command.footer(example);
@@ -151,12 +150,13 @@ void setup_draw(CLI::App& command, Context& ctx, app::WholeOrder::Kind kind,
     const std::string_view name = kind == app::WholeOrder::Kind::release ? "release" : "complete";
     if (!args->sku.empty() || !args->qty.empty()) {
       if (args->qty.empty()) {
-        throw usage_error("missing QTY: '" + std::string(name) +
-                          " SKU QTY', or '" + std::string(name) + " --ref R' for a whole order");
+        throw usage_error("missing QTY: '" + std::string(name) + " SKU QTY', or '" +
+                          std::string(name) + " --ref R' for a whole order");
       }
-      run_write(ctx,
-                Command{checked_sku(args->sku), parse_number(args->qty, "QTY", NumberKind::positive)},
-                args->write);
+      run_write(
+          ctx,
+          Command{checked_sku(args->sku), parse_number(args->qty, "QTY", NumberKind::positive)},
+          args->write);
       return;
     }
     const app::WriteOptions options = write_options(args->write);
@@ -212,9 +212,8 @@ void setup_retire(CLI::App& command, Context& ctx) {
   add_argument(command, k_sku_type, args->sku, "Item SKU (its on hand and reserved must be 0)");
   add_write_options(command, args->write);
   command.footer("inv retire MUG-BLEU");
-  command.callback([args, &ctx] {
-    run_write(ctx, domain::RetireItem{checked_sku(args->sku)}, args->write);
-  });
+  command.callback(
+      [args, &ctx] { run_write(ctx, domain::RetireItem{checked_sku(args->sku)}, args->write); });
 }
 
 void setup_expire(CLI::App& command, Context& ctx) {

@@ -52,7 +52,8 @@ export always writes NDJSON events (or CSV with --format csv).
   COLUMNS    width of show --chart when output is not a terminal (default 80)
 Options on the command line win over the environment.
 )"},
-      {"time", "TIME arguments (--as-of, --from, --to)", R"(TIME arguments (show/list --as-of, history/report movements --from and --to):
+      {"time", "TIME arguments (--as-of, --from, --to)",
+       R"(TIME arguments (show/list --as-of, history/report movements --from and --to):
   2026-11-28T06:15:14Z          RFC 3339, UTC
   2026-11-28T07:15:14+01:00     RFC 3339 with an offset (converted to UTC)
   2026-11-28T06:15:14.250Z      with a fraction of a second (up to microseconds)

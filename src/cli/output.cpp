@@ -117,9 +117,9 @@ const std::vector<std::string> k_item_header = {"sku",        "on_hand", "reserv
 // The event fields, then its quantities as plain columns (issue 12), empty where the type has
 // none: a spreadsheet sums them without parsing the JSON in `data`.
 const std::vector<std::string> k_event_header = {
-    "position",  "sku",  "version",   "type",      "data",     "recorded_at",
-    "actor",     "ref",  "note",      "idempotency_key",       "prev_hash",
-    "hash",      "qty",  "delta",     "on_hand",   "available", "previous"};
+    "position", "sku",       "version",         "type",      "data", "recorded_at", "actor",
+    "ref",      "note",      "idempotency_key", "prev_hash", "hash", "qty",         "delta",
+    "on_hand",  "available", "previous"};
 
 // qty, delta, on_hand, available, previous of an event's data ("" where it has none).
 std::vector<std::string> quantity_fields(const domain::Event& event) {
@@ -127,24 +127,25 @@ std::vector<std::string> quantity_fields(const domain::Event& event) {
     return value ? std::to_string(*value) : std::string();
   };
   std::optional<std::int64_t> qty, delta, on_hand, available, previous;
-  std::visit(util::Overloaded{
-                 [&](const domain::ItemCreated& e) { on_hand = e.on_hand, available = e.available; },
-                 [&](const domain::OnHandSet& e) {
-                   on_hand = e.on_hand, available = e.available, previous = e.previous;
-                 },
-                 [&](const domain::StockAdjusted& e) {
-                   delta = e.delta, on_hand = e.on_hand, available = e.available;
-                 },
-                 [&](const domain::AvailableSet& e) { available = e.available, previous = e.previous; },
-                 [&](const domain::StockReserved& e) { qty = e.qty; },
-                 [&](const domain::ReservationReleased& e) { qty = e.qty; },
-                 [&](const domain::ReservationCompleted& e) { qty = e.qty; },
-                 [&](const domain::StockSold& e) { qty = e.qty; },
-                 // A threshold, not a quantity of stock: `data` has it, no column sums it.
-                 [](const domain::ReorderPointSet&) {},
-                 [](const domain::ItemRetired&) {},
-             },
-             event);
+  std::visit(
+      util::Overloaded{
+          [&](const domain::ItemCreated& e) { on_hand = e.on_hand, available = e.available; },
+          [&](const domain::OnHandSet& e) {
+            on_hand = e.on_hand, available = e.available, previous = e.previous;
+          },
+          [&](const domain::StockAdjusted& e) {
+            delta = e.delta, on_hand = e.on_hand, available = e.available;
+          },
+          [&](const domain::AvailableSet& e) { available = e.available, previous = e.previous; },
+          [&](const domain::StockReserved& e) { qty = e.qty; },
+          [&](const domain::ReservationReleased& e) { qty = e.qty; },
+          [&](const domain::ReservationCompleted& e) { qty = e.qty; },
+          [&](const domain::StockSold& e) { qty = e.qty; },
+          // A threshold, not a quantity of stock: `data` has it, no column sums it.
+          [](const domain::ReorderPointSet&) {},
+          [](const domain::ItemRetired&) {},
+      },
+      event);
   return {text(qty), text(delta), text(on_hand), text(available), text(previous)};
 }
 
@@ -336,22 +337,21 @@ void print_item(const Output& out, const domain::Item& item) {
       write(out, csv_row(k_item_header) + csv_row(item_fields(item)));
       return;
     case Format::text:
-      write(out, fmt::format("sku         {}\n"
-                             "on_hand     {}\n"
-                             "reserved    {}\n"
-                             "available   {}\n"
-                             "held        {}\n"
-                             "version     {}\n"
-                             "updated_at  {}\n{}{}",
-                             item.sku, item.on_hand, item.reserved, item.available, item.held(),
-                             item.version, item.updated_at,
-                             item.reorder_point
-                                 ? fmt::format("reorder     {}{}\n", *item.reorder_point,
-                                               item.low() ? " (low: available at or below it)"
-                                                          : "")
-                                 : "",
-                             item.retired ? "retired     yes: hidden from list, takes no writes\n"
-                                          : ""));
+      write(out, fmt::format(
+                     "sku         {}\n"
+                     "on_hand     {}\n"
+                     "reserved    {}\n"
+                     "available   {}\n"
+                     "held        {}\n"
+                     "version     {}\n"
+                     "updated_at  {}\n{}{}",
+                     item.sku, item.on_hand, item.reserved, item.available, item.held(),
+                     item.version, item.updated_at,
+                     item.reorder_point
+                         ? fmt::format("reorder     {}{}\n", *item.reorder_point,
+                                       item.low() ? " (low: available at or below it)" : "")
+                         : "",
+                     item.retired ? "retired     yes: hidden from list, takes no writes\n" : ""));
       return;
   }
 }
@@ -387,9 +387,9 @@ void print_items(const Output& out, const std::vector<domain::Item>& items) {
         return;
       }
       // REORDER last: empty when unset, so the columns before it stay where they were.
-      TextTable table({"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "HELD", "VERSION", "UPDATED_AT",
-                       "REORDER"},
-                      {false, true, true, true, true, true, false, true});
+      TextTable table(
+          {"SKU", "ON_HAND", "RESERVED", "AVAILABLE", "HELD", "VERSION", "UPDATED_AT", "REORDER"},
+          {false, true, true, true, true, true, false, true});
       for (const auto& item : items) {
         table.add(item_text_row(item));
       }
@@ -447,10 +447,12 @@ void print_write_result(const Output& out, const app::WriteResult& result) {
       const auto item = std::find_if(result.items.begin(), result.items.end(),
                                      [&](const domain::Item& i) { return i.sku == event.sku; });
       text += prefix + fmt::format("{}: {}{}", event.sku, describe(event.event),
-                                   event.metadata.ref ? " of " + util::escape_controls(*event.metadata.ref) : "");
+                                   event.metadata.ref
+                                       ? " of " + util::escape_controls(*event.metadata.ref)
+                                       : "");
       if (item != result.items.end() && item->version == event.version) {
-        text += fmt::format(" -> on_hand {}, reserved {}, available {} (version {})",
-                            item->on_hand, item->reserved, item->available, item->version);
+        text += fmt::format(" -> on_hand {}, reserved {}, available {} (version {})", item->on_hand,
+                            item->reserved, item->available, item->version);
       }
       text += '\n';
     }
@@ -595,9 +597,8 @@ std::vector<std::int64_t> movement_figures(const domain::Movements& row) {
           row.shipped, row.sold,    row.written_off, row.closing};
 }
 
-const std::vector<std::string> k_movement_keys = {"opening", "created", "received",
-                                                   "counted", "shipped", "sold",
-                                                   "written_off", "closing"};
+const std::vector<std::string> k_movement_keys = {"opening", "created", "received",    "counted",
+                                                  "shipped", "sold",    "written_off", "closing"};
 
 std::string movements_json(const domain::Movements& row) {
   std::string json = "{\"sku\":";
@@ -878,8 +879,8 @@ void finish_progress(const Output& out) {
 struct EventPrinter::Table {
   explicit Table(bool balances)
       : table(balances ? std::vector<std::string>{"POSITION", "SKU", "VERSION", "TYPE", "DATA",
-                                                  "ON_HAND", "RESERVED", "AVAILABLE",
-                                                  "RECORDED_AT", "ACTOR", "REF", "NOTE"}
+                                                  "ON_HAND", "RESERVED", "AVAILABLE", "RECORDED_AT",
+                                                  "ACTOR", "REF", "NOTE"}
                        : std::vector<std::string>{"POSITION", "SKU", "VERSION", "TYPE", "DATA",
                                                   "RECORDED_AT", "ACTOR", "REF", "NOTE"},
               balances ? std::vector<bool>{true, false, true, false, false, true, true, true, false,
@@ -936,8 +937,9 @@ void EventPrinter::print(const store::RecordedEvent& event, const domain::Item* 
           row.push_back(after ? std::to_string(figure) : "?");
         }
       }
-      for (std::string field : {event.recorded_at, event.metadata.actor,
-                                event.metadata.ref.value_or(""), event.metadata.note.value_or("")}) {
+      for (std::string field :
+           {event.recorded_at, event.metadata.actor, event.metadata.ref.value_or(""),
+            event.metadata.note.value_or("")}) {
         row.push_back(std::move(field));
       }
       m_table->table.add(std::move(row));

@@ -29,15 +29,16 @@ void require_exists(const Item& item, const std::string& sku) {
 }
 
 // Release and complete draw from what the command's ref holds (SPEC §8).
-void require_held(std::string_view verb, const std::string& sku, std::int64_t qty,
-                  const Item& item, const Holdings& holdings) {
+void require_held(std::string_view verb, const std::string& sku, std::int64_t qty, const Item& item,
+                  const Holdings& holdings) {
   const std::int64_t held = holdings.own.qty();
   if (qty <= held && qty <= item.reserved) {
     return;
   }
   const std::string& ref = holdings.own.ref;
-  std::string message = "cannot " + std::string(verb) + " " + str(qty) + " of '" + sku + "': " +
-                        describe_holder(ref) + " holds " + str(std::max<std::int64_t>(held, 0));
+  std::string message = "cannot " + std::string(verb) + " " + str(qty) + " of '" + sku +
+                        "': " + describe_holder(ref) + " holds " +
+                        str(std::max<std::int64_t>(held, 0));
   std::string others;
   for (const Holding& holding : holdings.all) {
     if (holding.ref != ref && holding.qty() > 0) {
@@ -150,8 +151,8 @@ std::vector<Event> decide_retire(const RetireItem& c, const Item& item) {
   require_exists(item, c.sku);
   if (item.on_hand != 0 || item.reserved != 0) {
     throw rejected("item_not_empty", "cannot retire '" + c.sku + "': it has on hand " +
-                                         str(item.on_hand) + " and reserved " +
-                                         str(item.reserved) + " (both must be 0)");
+                                         str(item.on_hand) + " and reserved " + str(item.reserved) +
+                                         " (both must be 0)");
   }
   return {ItemRetired{}};
 }
@@ -166,25 +167,20 @@ std::vector<Event> decide_set_reorder_point(const SetReorderPoint& c, const Item
 }  // namespace
 
 std::vector<Event> decide(const Command& command, const Item& item, const Holdings& holdings) {
-  return std::visit(Overloaded{
-                        [&](const CreateItem& c) { return decide_create(c, item); },
-                        [&](const SetOnHand& c) { return decide_set_on_hand(c, item); },
-                        [&](const AdjustStock& c) { return decide_adjust(c, item); },
-                        [&](const SetAvailable& c) { return decide_set_available(c, item); },
-                        [&](const ReserveStock& c) { return decide_reserve(c, item); },
-                        [&](const ReleaseReservation& c) {
-                          return decide_release(c, item, holdings);
-                        },
-                        [&](const CompleteReservation& c) {
-                          return decide_complete(c, item, holdings);
-                        },
-                        [&](const SellStock& c) { return decide_sell(c, item); },
-                        [&](const RetireItem& c) { return decide_retire(c, item); },
-                        [&](const SetReorderPoint& c) {
-                          return decide_set_reorder_point(c, item);
-                        },
-                    },
-                    command);
+  return std::visit(
+      Overloaded{
+          [&](const CreateItem& c) { return decide_create(c, item); },
+          [&](const SetOnHand& c) { return decide_set_on_hand(c, item); },
+          [&](const AdjustStock& c) { return decide_adjust(c, item); },
+          [&](const SetAvailable& c) { return decide_set_available(c, item); },
+          [&](const ReserveStock& c) { return decide_reserve(c, item); },
+          [&](const ReleaseReservation& c) { return decide_release(c, item, holdings); },
+          [&](const CompleteReservation& c) { return decide_complete(c, item, holdings); },
+          [&](const SellStock& c) { return decide_sell(c, item); },
+          [&](const RetireItem& c) { return decide_retire(c, item); },
+          [&](const SetReorderPoint& c) { return decide_set_reorder_point(c, item); },
+      },
+      command);
 }
 
 Item evolve(Item item, const Event& event) {
@@ -235,52 +231,52 @@ Item evolve(Item item, const Event& event) {
 }
 
 bool is_outcome_of(const Command& command, const Event& event) {
-  return std::visit(Overloaded{
-                        [&](const CreateItem& c) {
-                          const auto* e = std::get_if<ItemCreated>(&event);
-                          return e && e->on_hand == c.on_hand &&
-                                 e->available == c.available.value_or(c.on_hand);
-                        },
-                        [&](const SetOnHand& c) {
-                          // A count creates the item when it is absent, so either event can be its
-                          // outcome.
-                          if (const auto* created = std::get_if<ItemCreated>(&event)) {
-                            return created->on_hand == c.on_hand && created->available == c.on_hand;
-                          }
-                          const auto* e = std::get_if<OnHandSet>(&event);
-                          return e && e->on_hand == c.on_hand;
-                        },
-                        [&](const AdjustStock& c) {
-                          const auto* e = std::get_if<StockAdjusted>(&event);
-                          return e && e->delta == c.delta;
-                        },
-                        [&](const SetAvailable& c) {
-                          const auto* e = std::get_if<AvailableSet>(&event);
-                          return e && e->available == c.available;
-                        },
-                        [&](const ReserveStock& c) {
-                          const auto* e = std::get_if<StockReserved>(&event);
-                          return e && e->qty == c.qty;
-                        },
-                        [&](const ReleaseReservation& c) {
-                          const auto* e = std::get_if<ReservationReleased>(&event);
-                          return e && e->qty == c.qty;
-                        },
-                        [&](const CompleteReservation& c) {
-                          const auto* e = std::get_if<ReservationCompleted>(&event);
-                          return e && e->qty == c.qty;
-                        },
-                        [&](const SellStock& c) {
-                          const auto* e = std::get_if<StockSold>(&event);
-                          return e && e->qty == c.qty;
-                        },
-                        [&](const RetireItem&) { return std::holds_alternative<ItemRetired>(event); },
-                        [&](const SetReorderPoint& c) {
-                          const auto* e = std::get_if<ReorderPointSet>(&event);
-                          return e && e->reorder_point == c.reorder_point;
-                        },
-                    },
-                    command);
+  return std::visit(
+      Overloaded{
+          [&](const CreateItem& c) {
+            const auto* e = std::get_if<ItemCreated>(&event);
+            return e && e->on_hand == c.on_hand && e->available == c.available.value_or(c.on_hand);
+          },
+          [&](const SetOnHand& c) {
+            // A count creates the item when it is absent, so either event can be its
+            // outcome.
+            if (const auto* created = std::get_if<ItemCreated>(&event)) {
+              return created->on_hand == c.on_hand && created->available == c.on_hand;
+            }
+            const auto* e = std::get_if<OnHandSet>(&event);
+            return e && e->on_hand == c.on_hand;
+          },
+          [&](const AdjustStock& c) {
+            const auto* e = std::get_if<StockAdjusted>(&event);
+            return e && e->delta == c.delta;
+          },
+          [&](const SetAvailable& c) {
+            const auto* e = std::get_if<AvailableSet>(&event);
+            return e && e->available == c.available;
+          },
+          [&](const ReserveStock& c) {
+            const auto* e = std::get_if<StockReserved>(&event);
+            return e && e->qty == c.qty;
+          },
+          [&](const ReleaseReservation& c) {
+            const auto* e = std::get_if<ReservationReleased>(&event);
+            return e && e->qty == c.qty;
+          },
+          [&](const CompleteReservation& c) {
+            const auto* e = std::get_if<ReservationCompleted>(&event);
+            return e && e->qty == c.qty;
+          },
+          [&](const SellStock& c) {
+            const auto* e = std::get_if<StockSold>(&event);
+            return e && e->qty == c.qty;
+          },
+          [&](const RetireItem&) { return std::holds_alternative<ItemRetired>(event); },
+          [&](const SetReorderPoint& c) {
+            const auto* e = std::get_if<ReorderPointSet>(&event);
+            return e && e->reorder_point == c.reorder_point;
+          },
+      },
+      command);
 }
 
 bool is_command_of(std::string_view command_name, const Event& event) {

@@ -173,7 +173,9 @@ EventColumns event_columns(const domain::Event& event) {
                         [](const domain::ReservationCompleted& e) {
                           return EventColumns{e.qty, {}, {}, {}};
                         },
-                        [](const domain::StockSold& e) { return EventColumns{e.qty, {}, {}, {}}; },
+                        [](const domain::StockSold& e) {
+                          return EventColumns{e.qty, {}, {}, {}};
+                        },
                         [](const domain::ItemRetired&) { return EventColumns{}; },
                         [](const domain::ReorderPointSet& e) {
                           return EventColumns{e.reorder_point, {}, {}, {}};

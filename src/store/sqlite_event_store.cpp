@@ -271,7 +271,8 @@ class SqliteSession final : public Session {
     if (filter.ref) {
       sql += " AND ref = ?2";
     }
-    sql += filter.ref && !filter.sku ? " ORDER BY ref, sku, position" : " ORDER BY sku, ref, position";
+    sql +=
+        filter.ref && !filter.sku ? " ORDER BY ref, sku, position" : " ORDER BY sku, ref, position";
     auto row = m_db.cached(sql);
     if (filter.sku) {
       row->bind(1, std::string_view(*filter.sku));

@@ -137,7 +137,8 @@ std::optional<std::int64_t> parse_time(std::string_view text, PeriodEnd end) {
   // Without seconds (SPEC §12: 2026-12-04T14:39Z), the time means the whole of that minute, as a
   // bare date means the whole day: its last microsecond.
   const bool whole_minute = !expect(text, pos, ':');
-  const auto second = whole_minute ? std::optional<unsigned>(first ? 0 : 59) : read_digits(text, pos, 2);
+  const auto second =
+      whole_minute ? std::optional<unsigned>(first ? 0 : 59) : read_digits(text, pos, 2);
   if (!second || *second > 60) {  // 60: a leap second, counted as the end of :59
     return std::nullopt;
   }

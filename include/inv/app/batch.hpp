@@ -25,9 +25,16 @@ struct BatchLine {
 enum class BatchFormat { ndjson, csv };
 
 // The fields a batch line may have (NDJSON keys, CSV columns), in the order help lists them.
-inline constexpr std::string_view k_batch_fields[] = {
-    "cmd", "sku", "qty", "soh", "available", "ref", "note", "expect_version", "idempotency_key",
-    "reorder_point"};
+inline constexpr std::string_view k_batch_fields[] = {"cmd",
+                                                      "sku",
+                                                      "qty",
+                                                      "soh",
+                                                      "available",
+                                                      "ref",
+                                                      "note",
+                                                      "expect_version",
+                                                      "idempotency_key",
+                                                      "reorder_point"};
 
 // Reads batch lines one at a time from a stream: NDJSON objects such as
 // {"cmd":"reserve","sku":"A-1","qty":2,"ref":"order-7"}, or CSV with a header row naming the same

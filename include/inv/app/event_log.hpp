@@ -70,9 +70,10 @@ std::int64_t last_position_at(store::Session& session, std::int64_t last_positio
 // Visits, in position order, the events at positions after `after_position` up to `up_to_position`
 // whose SKU starts with `prefix`, typed. Throws inv::Error (integrity, "damaged_log") for a row
 // that is not a readable event.
-void scan_events(store::Session& session, std::int64_t after_position, std::int64_t up_to_position,
-                 std::string_view prefix,
-                 const std::function<void(const store::StoredEventView&, const domain::Event&)>& visit);
+void scan_events(
+    store::Session& session, std::int64_t after_position, std::int64_t up_to_position,
+    std::string_view prefix,
+    const std::function<void(const store::StoredEventView&, const domain::Event&)>& visit);
 
 // Every item whose SKU starts with `prefix` as the events at positions 1..`position` leave it,
 // in byte order of SKU: one sequential fold. Throws inv::Error (integrity, "damaged_log") for a
@@ -145,8 +146,8 @@ class LogWriter {
  private:
   struct Tip {
     domain::Item item;
-    std::string last_hash;  // of the item's last event (empty if it has none)
-    bool dirty = false;     // written in this transaction
+    std::string last_hash;             // of the item's last event (empty if it has none)
+    bool dirty = false;                // written in this transaction
     std::int64_t stored_reserved = 0;  // `reserved` as the store had it
     // The item's open reservations by ref. Loaded from the store on first need (a release or
     // complete); until then it holds only the lots opened in this transaction, so that a reserve

@@ -33,6 +33,15 @@ std::string parse_time_argument(std::string_view text, std::string_view name,
 // A canonical timestamp that parse_time_argument returned, as a time.
 util::Timestamp time_point(std::string_view canonical);
 
+// --from / --to (history, report movements; SPEC §9): both inclusive, a bare date or a time
+// without seconds is the start of its day or minute for --from and its end for --to. Throws
+// inv::Error (usage) for a bad TIME or --to before --from.
+struct TimeWindow {
+  std::optional<util::Timestamp> from, to;
+};
+TimeWindow parse_time_window(const std::optional<std::string>& from,
+                             const std::optional<std::string>& to);
+
 // A DURATION argument (SPEC §8: `90s`, `30m`, `2h`, `7d`) as the time that long before now: the
 // cutoff of --older-than. Throws inv::Error (usage, "invalid_duration") naming `name`.
 util::Timestamp parse_older_than(std::string_view text, std::string_view name);

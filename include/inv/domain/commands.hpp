@@ -1,6 +1,6 @@
 #pragma once
-// The write commands of SPEC §1, §8 and §9 that act on one item, as plain values. Parsing (CLI, batch lines) happens
-// elsewhere; these already hold validated SKUs and quantities in range.
+// The write commands of SPEC §1, §8 and §9 that act on one item, as plain values. Parsing (CLI,
+// batch lines) happens elsewhere; these already hold validated SKUs and quantities in range.
 
 #include <cstdint>
 #include <iterator>
@@ -53,9 +53,9 @@ struct SetReorderPoint {  // SPEC §9: N >= 0
   std::int64_t reorder_point = 0;
 };
 
-using Command = std::variant<CreateItem, SetOnHand, AdjustStock, SetAvailable, ReserveStock,
-                             ReleaseReservation, CompleteReservation, SellStock, RetireItem,
-                             SetReorderPoint>;
+using Command =
+    std::variant<CreateItem, SetOnHand, AdjustStock, SetAvailable, ReserveStock, ReleaseReservation,
+                 CompleteReservation, SellStock, RetireItem, SetReorderPoint>;
 
 // The SKU a command is about.
 const std::string& sku_of(const Command& command);
@@ -63,7 +63,7 @@ const std::string& sku_of(const Command& command);
 // The commands' names on the command line and in batches, in the order of Command's alternatives.
 inline constexpr std::string_view k_command_names[] = {
     "create",  "set-soh",  "adjust", "set-available", "reserve",
-    "release", "complete", "sell",   "retire", "set-reorder"};
+    "release", "complete", "sell",   "retire",        "set-reorder"};
 static_assert(std::size(k_command_names) == std::variant_size_v<Command>);
 
 // The event type a command word appends ("reserve" -> "StockReserved"), nullopt if `word` is no

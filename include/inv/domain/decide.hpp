@@ -21,8 +21,7 @@ struct Holdings {
 // The events that `command` appends to `item` (version 0 = absent). Pure.
 // Throws inv::Error: not_found (the item must exist), conflict (create on an existing item),
 // rejected (a rule of SPEC §1 and §8, an overflow, a retired item).
-std::vector<Event> decide(const Command& command, const Item& item,
-                          const Holdings& holdings = {});
+std::vector<Event> decide(const Command& command, const Item& item, const Holdings& holdings = {});
 
 // The item after `event`. Pure and total: it never rejects, because events record outcomes.
 // Increments the version; leaves updated_at to the caller, who knows when the event was recorded.

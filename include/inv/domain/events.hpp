@@ -1,6 +1,7 @@
 #pragma once
-// The stored event types of SPEC §2, §8 and §9. Events are facts in the past tense and record outcomes
-// (the new on_hand, the new available), so that replay folds them without re-running any rule.
+// The stored event types of SPEC §2, §8 and §9. Events are facts in the past tense and record
+// outcomes (the new on_hand, the new available), so that replay folds them without re-running any
+// rule.
 
 #include <cstddef>
 #include <cstdint>
@@ -55,7 +56,8 @@ struct StockSold {  // a direct sale without a reservation (SPEC §8)
 struct ItemRetired {  // the item is gone from listings; every later write is refused (SPEC §8)
   friend bool operator==(const ItemRetired&, const ItemRetired&) = default;
 };
-struct ReorderPointSet {  // `list --low` shows the item when available <= it (SPEC §9); no stock moves
+struct ReorderPointSet {  // `list --low` shows the item when available <= it (SPEC §9); no stock
+                          // moves
   std::int64_t reorder_point = 0;
   friend bool operator==(const ReorderPointSet&, const ReorderPointSet&) = default;
 };
@@ -69,9 +71,9 @@ std::string_view type_name(const Event& event);
 
 // Every stored type name, in the order of Event's alternatives.
 inline constexpr std::string_view k_event_type_names[] = {
-    "ItemCreated",          "OnHandSet", "StockAdjusted", "AvailableSet", "StockReserved",
-    "ReservationReleased", "ReservationCompleted", "StockSold", "ItemRetired",
-    "ReorderPointSet"};
+    "ItemCreated",   "OnHandSet",           "StockAdjusted",        "AvailableSet",
+    "StockReserved", "ReservationReleased", "ReservationCompleted", "StockSold",
+    "ItemRetired",   "ReorderPointSet"};
 
 static_assert(std::size(k_event_type_names) == std::variant_size_v<Event>);
 

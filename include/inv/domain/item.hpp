@@ -15,7 +15,8 @@ struct Item {
   std::int64_t version = 0;  // events in the item's stream; 0 = the item does not exist
   std::string updated_at;    // recorded_at of the last event
   bool retired = false;      // ItemRetired: hidden from list, every later write refused
-  std::optional<std::int64_t> reorder_point = std::nullopt;  // ReorderPointSet (SPEC §9); none: never set
+  std::optional<std::int64_t> reorder_point =
+      std::nullopt;  // ReorderPointSet (SPEC §9); none: never set
 
   // Stock held back by set-available: neither reserved nor available (SPEC §8).
   std::int64_t held() const { return on_hand - reserved - available; }

@@ -5,11 +5,12 @@
 // (sku, version)), the committed head (the position, hash and time of the last event that inv
 // committed, kept apart from the events so that a truncated log can be told from a short one),
 // and caches: the read model (an item's current state, with an opaque seal), snapshots, the open
-// reservations (lots per SKU and ref) and the idempotency index. It stores and returns them exactly; it never chains hashes, assigns
-// positions, folds events or decides whether anything is valid. Those rules live once, above
-// every store, in app::EventLog. A session is one transaction; a write session holds the
-// store's one write lock from start to commit (SQLite: BEGIN IMMEDIATE; PostgreSQL: the head row
-// locked FOR UPDATE), so writers are serialized and positions are handed out in commit order.
+// reservations (lots per SKU and ref) and the idempotency index. It stores and returns them
+// exactly; it never chains hashes, assigns positions, folds events or decides whether anything is
+// valid. Those rules live once, above every store, in app::EventLog. A session is one transaction;
+// a write session holds the store's one write lock from start to commit (SQLite: BEGIN IMMEDIATE;
+// PostgreSQL: the head row locked FOR UPDATE), so writers are serialized and positions are handed
+// out in commit order.
 //
 // Times: `recorded_at` of an event crosses as the exact text that was recorded (it is part of
 // what the hash covers, SPEC §2); every time a store is asked about is a util::Timestamp.
@@ -67,7 +68,7 @@ struct Head {
 
 struct HistoryFilter {
   std::optional<std::string> sku;
-  std::int64_t after_position = 0;            // --since: exclusive
+  std::int64_t after_position = 0;             // --since: exclusive
   std::optional<std::int64_t> up_to_position;  // inclusive
   std::optional<std::int64_t> limit;           // the first N (the newest N with newest_first)
   std::optional<std::string> type;

@@ -219,8 +219,7 @@ StoredEventView view_of(const Result& rows, int row) {
 // 4).
 std::string item_columns(std::int64_t schema) {
   return std::string("sku, on_hand, reserved, available, version, updated_at, ") +
-         (schema >= 3 ? "retired, " : "false, ") +
-         (schema >= 4 ? "reorder_point" : "NULL::bigint");
+         (schema >= 3 ? "retired, " : "false, ") + (schema >= 4 ? "reorder_point" : "NULL::bigint");
 }
 
 // Reads the item columns sku, on_hand, reserved, available, version, updated_at, retired,
@@ -673,10 +672,9 @@ class PgSession final : public Session {
     const std::string up_to = filter.up_to_position ? number(*filter.up_to_position) : "";
     const auto run_query = [&](const std::string& sql, std::int64_t after) {
       const std::string after_text = number(after);
-      return m_connection.query(
-          sql.c_str(), {after_text, param(filter.sku), param(filter.type),
-                        filter.up_to_position ? Param(up_to) : std::nullopt, param(filter.ref),
-                        param(filter.actor)});
+      return m_connection.query(sql.c_str(), {after_text, param(filter.sku), param(filter.type),
+                                              filter.up_to_position ? Param(up_to) : std::nullopt,
+                                              param(filter.ref), param(filter.actor)});
     };
     const std::string order = filter.sku ? "ORDER BY version" : "ORDER BY position";
     if (filter.newest_first) {

@@ -116,9 +116,9 @@ TEST(ChainHash, ChainsTheFirstEventToSixtyFourZeros) {
 
 TEST(EventColumns, RoundTripThroughEventFromColumns) {
   const std::vector<Event> events = {
-      ItemCreated{10, 4}, OnHandSet{12, 10, 6},   StockAdjusted{-3, 7, 2}, AvailableSet{5, 8},
-      StockReserved{2},   ReservationReleased{3}, ReservationCompleted{4}, ReorderPointSet{0},
-      ReorderPointSet{k_max}};
+      ItemCreated{10, 4},      OnHandSet{12, 10, 6}, StockAdjusted{-3, 7, 2},
+      AvailableSet{5, 8},      StockReserved{2},     ReservationReleased{3},
+      ReservationCompleted{4}, ReorderPointSet{0},   ReorderPointSet{k_max}};
   for (const Event& event : events) {
     const EventColumns columns = event_columns(event);
     const auto decoded = event_from_columns(
@@ -176,8 +176,8 @@ TEST(ParseEventJson, ReadsAReorderPointSetBackWithItsHashUnchanged) {
   EXPECT_EQ(parsed.data, R"({"reorder_point":12})");
   EXPECT_EQ(chain_hash(parsed.prev_hash, canonical_json(parsed)), event.hash);
   // Its data has exactly that one integer field.
-  for (const char* data : {R"({})", R"({"reorder_point":"5"})", R"({"qty":5})",
-                           R"({"reorder_point":5,"qty":5})"}) {
+  for (const char* data :
+       {R"({})", R"({"reorder_point":"5"})", R"({"qty":5})", R"({"reorder_point":5,"qty":5})"}) {
     std::string bad = line;
     bad.replace(bad.find(R"({"reorder_point":12})"), 20, data);
     EXPECT_EQ(error_code_of([&] { parse_event_json(bad); }), "invalid_event") << data;

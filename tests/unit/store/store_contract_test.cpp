@@ -245,7 +245,8 @@ class PostgresSchema {
   void downgrade_to_schema3() {
     m_admin->execute(("ALTER TABLE " + m_schema + ".inv_items DROP COLUMN reorder_point; " +
                       "ALTER TABLE " + m_schema + ".inv_snapshots DROP COLUMN reorder_point; " +
-                      "UPDATE " + m_schema + ".inv_meta SET value = '3' WHERE key = 'schema_version'")
+                      "UPDATE " + m_schema +
+                      ".inv_meta SET value = '3' WHERE key = 'schema_version'")
                          .c_str());
   }
 
@@ -569,7 +570,9 @@ EventMetadata for_ref(std::string ref) {
 
 std::vector<LotRow> lots_of(Store& store, const LotFilter& filter = {}) {
   std::vector<LotRow> lots;
-  store.begin(Store::Mode::read)->scan_lots(filter, [&](const LotRow& row) { lots.push_back(row); });
+  store.begin(Store::Mode::read)->scan_lots(filter, [&](const LotRow& row) {
+    lots.push_back(row);
+  });
   return lots;
 }
 
@@ -644,7 +647,9 @@ TYPED_TEST(StoreContract, ReleasesAndCompletesDrawFromTheirOwnRefOldestFirst) {
   });
   EXPECT_THAT(refused, ::testing::HasSubstr("ref 'order-2' holds 2"));
   EXPECT_THAT(refused, ::testing::HasSubstr("'order-1' 7"));
-  EXPECT_EQ(error_code_of([&] { run(store, CompleteReservation{"A", 2}); }),
+  EXPECT_EQ(error_code_of([&] {
+              run(store, CompleteReservation{"A", 2});
+            }),
             "insufficient_reserved");
   // order-1's oldest lot goes first.
   run(store, CompleteReservation{"A", 4}, for_ref("order-1"));
@@ -664,10 +669,10 @@ TYPED_TEST(StoreContract, ABatchSeesTheLotsItOpenedItself) {
   run(store, ReserveStock{"A", 2}, for_ref("order-1"));
   {
     auto session = begin_write(store);
-    for (const auto& [command, ref] : std::vector<std::pair<Command, std::string>>{
-             {ReserveStock{"A", 5}, "order-1"},
-             {ReserveStock{"A", 1}, "order-2"},
-             {CompleteReservation{"A", 6}, "order-1"}}) {
+    for (const auto& [command, ref] :
+         std::vector<std::pair<Command, std::string>>{{ReserveStock{"A", 5}, "order-1"},
+                                                      {ReserveStock{"A", 1}, "order-2"},
+                                                      {CompleteReservation{"A", 6}, "order-1"}}) {
       const Item item = session->load("A");
       session->append(item, domain::decide(command, item, session->holdings("A", ref, true)),
                       for_ref(ref));
@@ -693,7 +698,9 @@ TYPED_TEST(StoreContract, AWriteFindsLotsThatDoNotAddUpToReservedAndVerifyNamesT
     session->put_lots(edited);
     session->commit();
   }
-  EXPECT_EQ(error_code_of([&] { run(store, ReleaseReservation{"A", 9}, for_ref("order-1")); }),
+  EXPECT_EQ(error_code_of([&] {
+              run(store, ReleaseReservation{"A", 9}, for_ref("order-1"));
+            }),
             "read_model_mismatch");
   EXPECT_EQ(head_of(store).position, 2) << "nothing may be appended";
   app::AuditService audit(store);
@@ -718,7 +725,8 @@ TYPED_TEST(StoreContract, ARetiredItemIsStoredAndTakesNoWrites) {
   EXPECT_TRUE(app::AuditService(store).verify(std::nullopt, std::nullopt, nullptr).ok());
 }
 
-// ---- reorder points (SPEC §9): item state, so the read model, the seal and snapshots hold them ---
+// ---- reorder points (SPEC §9): item state, so the read model, the seal and snapshots hold them
+// ---
 
 TYPED_TEST(StoreContract, AReorderPointIsStoredSealedAndVerified) {
   auto owned = this->open();
@@ -747,8 +755,8 @@ TYPED_TEST(StoreContract, AReorderPointIsStoredSealedAndVerified) {
 
   // A reorder point edited by hand (the seal left as it was), or removed: the next write on the
   // item finds it and appends nothing; verify names it; rebuild mends it.
-  for (const std::optional<std::int64_t> edited : {std::optional<std::int64_t>(9),
-                                                   std::optional<std::int64_t>()}) {
+  for (const std::optional<std::int64_t> edited :
+       {std::optional<std::int64_t>(9), std::optional<std::int64_t>()}) {
     {
       auto session = store.begin(Store::Mode::write);
       CachedItem row = *session->item("A");
@@ -1261,12 +1269,12 @@ TYPED_TEST(HistoryContract, FiltersByType) {
 TYPED_TEST(HistoryContract, FiltersByRefActorAndUpToPosition) {
   auto store_owned = this->open(Access::write);
   Store& store = *store_owned;
-  run(store, CreateItem{"A", 10, std::nullopt}, by("alice"));           // 1
-  run(store, ReserveStock{"A", 2}, for_ref("order-1"));                 // 2 tester
+  run(store, CreateItem{"A", 10, std::nullopt}, by("alice"));  // 1
+  run(store, ReserveStock{"A", 2}, for_ref("order-1"));        // 2 tester
   EventMetadata bob = for_ref("order-1");
   bob.actor = "bob";
-  run(store, ReserveStock{"A", 1}, bob);                                // 3
-  run(store, CreateItem{"B", 1, std::nullopt}, by("bob"));              // 4
+  run(store, ReserveStock{"A", 1}, bob);                    // 3
+  run(store, CreateItem{"B", 1, std::nullopt}, by("bob"));  // 4
   HistoryFilter of_ref;
   of_ref.ref = "order-1";
   EXPECT_THAT(positions(history(store, of_ref)), ElementsAre(2, 3));
