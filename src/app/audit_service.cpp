@@ -1,7 +1,11 @@
 #include "inv/app/audit_service.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -37,6 +41,32 @@ class Problems {
 
 constexpr std::int64_t k_progress_every = 65536;
 
+// A snapshot stored as a checkpoint (k_checkpoint_interval), not for its version.
+bool is_checkpoint(const store::Snapshot& snapshot) {
+  return snapshot.item.version % k_snapshot_interval != 0;
+}
+
+// The checkpoint block a snapshot belongs to: the block of its last event's position.
+std::int64_t block_of(const store::Snapshot& snapshot) {
+  return (snapshot.position - 1) / k_checkpoint_interval;
+}
+
+// A digest of a set of snapshots that does not depend on their order: their count and the sum,
+// lane by lane, of a SHA-256 of each (its state, version and position).
+struct SnapshotDigest {
+  std::int64_t count = 0;
+  std::array<std::uint64_t, 4> sum{};
+
+  void add(const store::Snapshot& snapshot) {
+    const std::string hash = seal_of(snapshot.item, std::to_string(snapshot.position));
+    for (std::size_t lane = 0; lane < sum.size(); ++lane) {
+      sum[lane] += std::stoull(hash.substr(lane * 16, 16), nullptr, 16);
+    }
+    ++count;
+  }
+  friend bool operator==(const SnapshotDigest&, const SnapshotDigest&) = default;
+};
+
 // Problems of the log itself first, then those of the caches (whose position is the item's last
 // event), each in position order; those at no event (position 0) last.
 bool by_position(const Problem& a, const Problem& b) {
@@ -50,14 +80,23 @@ bool by_position(const Problem& a, const Problem& b) {
 }
 
 // Replays the whole log of `session` into `replay`, with the check of its tail.
+// Replays the log up to `total` (its last stored position) one checkpoint block at a time, and
+// hands the snapshots the replay found in each block to `take_snapshots`, so that no caller holds
+// them all (a million-event log has some 300,000).
 void replay_log(store::Session& session, Replay& replay, Problems& problems, std::int64_t total,
-                std::int64_t& done, const Progress& progress) {
-  session.scan(0, std::numeric_limits<std::int64_t>::max(), [&](const store::StoredEventView& row) {
-    replay.fold(row);
-    if (progress && ++done % k_progress_every == 0) {
-      progress(done, total);
-    }
-  });
+                std::int64_t& done, const Progress& progress,
+                const std::function<void(std::vector<store::Snapshot>)>& take_snapshots) {
+  for (std::int64_t from = 0; from < total; from += k_checkpoint_interval) {
+    const std::int64_t to =
+        from + k_checkpoint_interval < total ? from + k_checkpoint_interval : total;
+    session.scan(from, to, [&](const store::StoredEventView& row) {
+      replay.fold(row);
+      if (progress && ++done % k_progress_every == 0) {
+        progress(done, total);
+      }
+    });
+    take_snapshots(replay.take_snapshots());
+  }
   if (auto problem = check_tail(session.committed_head(), session.last_event())) {
     // A broken last event was already reported by the replay; a head record that does not
     // match the log was not.
@@ -109,7 +148,24 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
 
   Replay replay([&](Problem problem) { problems.add(std::move(problem)); });
   std::int64_t done = 0;
-  replay_log(*session, replay, problems, stored_head.position, done, progress);
+  // The snapshots the log should have: those of every k_snapshot_interval-th version as they are
+  // (a few per thousand events), the checkpoints (up to one per item per block) as a digest per
+  // block, so that verify's memory does not grow with the log.
+  std::vector<store::Snapshot> expected_snapshots;
+  std::map<std::int64_t, SnapshotDigest> expected_checkpoints;
+  const bool has_checkpoints = session->cache_version() >= k_cache_version;
+  replay_log(*session, replay, problems, stored_head.position, done, progress,
+             [&](std::vector<store::Snapshot> found) {
+               for (store::Snapshot& snapshot : found) {
+                 if (is_checkpoint(snapshot)) {
+                   if (has_checkpoints) {
+                     expected_checkpoints[block_of(snapshot)].add(snapshot);
+                   }
+                 } else {
+                   expected_snapshots.push_back(std::move(snapshot));
+                 }
+               }
+             });
   report.events = replay.events();
   report.head = stored_head;
   report.items = static_cast<std::int64_t>(replay.items().size());
@@ -160,12 +216,13 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
                  "read model has no row for '" + entry->first + "'");
   }
 
-  // …the snapshots must be exactly the replayed states at every k_snapshot_interval-th version…
+  // …the snapshots must be exactly the replayed states at every k_snapshot_interval-th version,
+  // and the checkpoints of each block exactly the replay's (compared by digest)…
   const auto by_key = [](const store::Snapshot& a, const store::Snapshot& b) {
     return std::tie(a.item.sku, a.item.version) < std::tie(b.item.sku, b.item.version);
   };
-  std::vector<store::Snapshot>& expected_snapshots = replay.snapshots();
   std::sort(expected_snapshots.begin(), expected_snapshots.end(), by_key);
+  std::map<std::int64_t, SnapshotDigest> stored_checkpoints;
   auto want = expected_snapshots.begin();
   const auto unexpected = [&](const store::Snapshot& have) {
     problems.add(
@@ -173,6 +230,10 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
         "unexpected snapshot of '" + have.item.sku + "' at version " + str(have.item.version));
   };
   session->scan_snapshots([&](const store::Snapshot& have) {
+    if (is_checkpoint(have)) {
+      stored_checkpoints[block_of(have)].add(have);
+      return;
+    }
     while (want != expected_snapshots.end() && by_key(*want, have)) {
       problems.add(want->position, want->item.sku, "snapshot_mismatch",
                    "no snapshot of '" + want->item.sku + "' at version " + str(want->item.version));
@@ -193,6 +254,22 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
     problems.add(want->position, want->item.sku, "snapshot_mismatch",
                  "no snapshot of '" + want->item.sku + "' at version " + str(want->item.version));
   }
+  for (const auto& [block, digest] : stored_checkpoints) {
+    expected_checkpoints.try_emplace(block);  // a block the log has none for
+  }
+  for (const auto& [block, digest] : expected_checkpoints) {
+    const auto stored = stored_checkpoints.find(block);
+    const SnapshotDigest none;
+    const SnapshotDigest& have = stored == stored_checkpoints.end() ? none : stored->second;
+    if (!(have == digest)) {
+      const std::int64_t first = block * k_checkpoint_interval + 1;
+      problems.add(first, "", "snapshot_mismatch",
+                   "the checkpoint snapshots of positions " + str(first) + " to " +
+                       str(first + k_checkpoint_interval - 1) + " are not the log's (" +
+                       str(have.count) + " stored, " + str(digest.count) +
+                       " expected, or the same number with other states)");
+    }
+  }
 
   // …the open reservations must be the replay's, lot for lot (once built by the current rules)…
   if (session->cache_version() >= k_cache_version) {
@@ -204,8 +281,8 @@ VerifyReport AuditService::verify(const std::optional<ExpectedHead>& expected,
     const auto differ = [&](const domain::Holding& h, const std::string& what) {
       const std::int64_t at = h.lots.empty() ? 0 : h.lots.front().position;
       problems.add(at, h.sku, "reservations_mismatch",
-                   "open reservations of '" + h.sku + "' held by " + domain::describe_holder(h.ref) +
-                       ": " + what);
+                   "open reservations of '" + h.sku + "' held by " +
+                       domain::describe_holder(h.ref) + ": " + what);
     };
     auto a = have.begin();
     auto b = want_lots.begin();
@@ -244,7 +321,16 @@ RebuildResult AuditService::rebuild(const Progress& progress) {
   Problems problems(report);
   Replay replay([&](Problem problem) { problems.add(std::move(problem)); });
   std::int64_t done = 0;
-  replay_log(*session, replay, problems, last ? last->position : 0, done, progress);
+  // The snapshots are written block by block as the replay finds them; if the log has problems,
+  // nothing is committed.
+  session->clear_caches();
+  replay_log(*session, replay, problems, last ? last->position : 0, done, progress,
+             [&](std::vector<store::Snapshot> found) {
+               result.snapshots += static_cast<std::int64_t>(found.size());
+               if (report.problems.empty()) {
+                 session->put_snapshots(found);
+               }
+             });
   if (!report.problems.empty()) {
     std::stable_sort(report.problems.begin(), report.problems.end(), by_position);
     const Problem& first = report.problems.front();
@@ -263,7 +349,6 @@ RebuildResult AuditService::rebuild(const Progress& progress) {
   session->commit();
   result.events = replay.events();
   result.items = static_cast<std::int64_t>(replay.items().size());
-  result.snapshots = static_cast<std::int64_t>(replay.snapshots().size());
   return result;
 }
 

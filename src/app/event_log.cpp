@@ -90,7 +90,6 @@ void write_caches(store::Session& session, Replay& replay) {
   for (const auto& [sku, state] : replay.items()) {
     read_model.push_back({state.item, seal_of(state.item, state.last_hash)});
   }
-  session.clear_caches();
   session.put_items(read_model);
   session.put_snapshots(replay.snapshots());
   const std::vector<store::LotRow> lots = replay.lots();
@@ -211,7 +210,16 @@ void scan_events(
 std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
                                             std::string_view prefix) {
   util::StringMap<domain::Item> items;
-  scan_events(session, 0, position, prefix,
+  // From the checkpoint at or before `position` when the caches keep checkpoints (a database
+  // whose caches older rules built has them once a write rebuilds them), else from the start.
+  std::int64_t from = 0;
+  if (session.cache_version() >= k_cache_version) {
+    from = checkpoint_before(position);
+    session.states_at(from, prefix, [&](const store::Snapshot& state) {
+      items.try_emplace(state.item.sku, state.item);
+    });
+  }
+  scan_events(session, from, position, prefix,
               [&](const store::StoredEventView& row, const domain::Event& event) {
                 auto [entry, added] = items.try_emplace(std::string(row.sku));
                 if (added) {
@@ -307,6 +315,7 @@ LogWriter::LogWriter(std::unique_ptr<store::Session> session) : m_session(std::m
                       " items in the log; nothing was appended: run 'inv verify', then "
                       "'inv rebuild'");
     }
+    m_session->clear_caches();
     write_caches(*m_session, replay);
   }
 }
@@ -343,6 +352,7 @@ LogWriter::Tip& LogWriter::tip_of(std::string_view sku) {
     }
     tip.item = std::move(cached->item);
     tip.last_hash = last->hash;
+    tip.last_position = last->position;
     tip.stored_reserved = tip.item.reserved;
   }
   return m_tips.emplace(std::string(sku), std::move(tip)).first->second;
@@ -478,7 +488,12 @@ void LogWriter::record(std::vector<store::RecordedEvent>& events, Tip& tip) {
       }
       tip.holdings_dirty = true;
     }
+    if (crosses_checkpoint(tip.last_position, event.position) &&
+        tip.item.version % k_snapshot_interval != 0) {
+      snapshots.push_back({tip.item, tip.last_position});
+    }
     tip.item = fold(std::move(tip.item), event.event, event.recorded_at);
+    tip.last_position = event.position;
     if (tip.item.version % k_snapshot_interval == 0) {
       snapshots.push_back({tip.item, event.position});
     }
@@ -686,6 +701,10 @@ void Replay::fold(const store::StoredEventView& row) {
     found->second.item.sku = sku;
   }
   ItemState& state = found->second;
+  if (crosses_checkpoint(state.last_position, row.position) &&
+      state.item.version % k_snapshot_interval != 0) {
+    m_snapshots.push_back({state.item, state.last_position});
+  }
   state.last_position = row.position;
   state.last_hash = row.hash;
   if (row.version != state.item.version + 1) {

@@ -259,6 +259,33 @@ class SqliteSession final : public Session {
     }
   }
 
+  void states_at(std::int64_t position, std::string_view prefix,
+                 const std::function<void(const Snapshot&)>& visit) override {
+    // The read model row with the position of its last event (a covering seek in the (sku,
+    // version) index); an item moved since `position` falls back on its latest snapshot at or
+    // before it: a backward walk over its few snapshots after `position`.
+    auto row = m_db.cached("SELECT " + item_columns(m_schema) +
+                           ", (SELECT position FROM events WHERE events.sku = items.sku AND "
+                           "events.version = items.version) FROM items WHERE sku >= ?1 AND sku < "
+                           "?2 ORDER BY sku");
+    std::string upper(prefix);
+    upper.push_back('\xFF');
+    row->bind(1, prefix).bind(2, std::string_view(upper));
+    while (row->step()) {
+      const auto last = optional_int(*row, 9);
+      if (last && *last <= position) {
+        visit(Snapshot{read_item(*row), *last});
+        continue;
+      }
+      auto earlier = m_db.cached(snapshot_select() +
+                                 "WHERE sku = ? AND position <= ? ORDER BY version DESC LIMIT 1");
+      earlier->bind(1, row->text(0)).bind(2, position);
+      if (earlier->step()) {
+        visit(Snapshot{read_item(*earlier), earlier->int64(8)});
+      }
+    }
+  }
+
   void scan_lots(const LotFilter& filter,
                  const std::function<void(const LotRow&)>& visit) override {
     if (m_schema < 3) {

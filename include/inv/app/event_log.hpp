@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "inv/domain/decide.hpp"
@@ -33,11 +34,35 @@ namespace inv::app {
 // in that write's transaction. 3: open reservations per ref (SPEC §8). Schema 4 (reorder points,
 // SPEC §9) did not change it: no log of an older schema holds a ReorderPointSet, so its caches
 // (with reorder_point NULL, as the upgrade adds the columns) are already what a replay gives.
-inline constexpr std::int64_t k_cache_version = 3;
+// 4: checkpoint snapshots (k_checkpoint_interval).
+inline constexpr std::int64_t k_cache_version = 4;
 
 // Every item's state is also stored as a snapshot each time its version reaches a multiple of
 // this, so point-in-time reads fold at most this many events.
 inline constexpr std::int64_t k_snapshot_interval = 1000;
+
+// Checkpoints of the whole stock: the log is cut into blocks of this many positions, and an item
+// whose event follows one of its events in an earlier block has its state after that earlier
+// event stored as a snapshot (unless one is already stored at that version). Then every item's
+// state at a block boundary is stored (a snapshot, or the read model for an item not moved
+// since), and the whole stock at any position is those states plus a sequential fold of less than
+// one block: what `list --as-of` and `report movements` read (SPEC §9). It costs at most one
+// snapshot per item per block it moves in, written by the write that moves it again: never a
+// whole-stock write. (32,768: the fold after a checkpoint stays a fraction of a second on a
+// million-event log, and the snapshots of 1,000,000 movements over 10,000 items add ≈ 0.3
+// rows per event; docs/benchmarks.md.)
+inline constexpr std::int64_t k_checkpoint_interval = 32768;
+
+// The last position of the block before the one `position` is in: the checkpoint at or before it.
+inline constexpr std::int64_t checkpoint_before(std::int64_t position) {
+  return position / k_checkpoint_interval * k_checkpoint_interval;
+}
+
+// Whether an item's event at `position`, following its event at `previous` (0: none), stores the
+// item's state after `previous` as a checkpoint snapshot (k_checkpoint_interval).
+inline constexpr bool crosses_checkpoint(std::int64_t previous, std::int64_t position) {
+  return previous > 0 && checkpoint_before(previous - 1) != checkpoint_before(position - 1);
+}
 
 // The seal of a read model row: SHA-256 of the hash of the item's last event and its state, so
 // that a row edited by hand no longer matches (one look-up and one hash per write, SPEC §11).
@@ -76,8 +101,9 @@ void scan_events(
     const std::function<void(const store::StoredEventView&, const domain::Event&)>& visit);
 
 // Every item whose SKU starts with `prefix` as the events at positions 1..`position` leave it,
-// in byte order of SKU: one sequential fold. Throws inv::Error (integrity, "damaged_log") for a
-// row that is not a readable event.
+// in byte order of SKU: the states stored at the checkpoint before `position`, then a sequential
+// fold of the rest (less than k_checkpoint_interval events). Throws inv::Error (integrity,
+// "damaged_log") for a row that is not a readable event.
 std::vector<domain::Item> items_at_position(store::Session& session, std::int64_t position,
                                             std::string_view prefix);
 
@@ -86,8 +112,9 @@ std::vector<domain::Holding> group_lots(std::span<const store::LotRow> lots);
 
 class Replay;
 
-// Replaces every cache of `session` (read model, snapshots, open reservations) with what
-// `replay` holds, and records k_cache_version. The caller replayed the whole log without problems.
+// Writes every cache of `session` (read model, snapshots, open reservations) from what `replay`
+// holds, and records k_cache_version. The caller replayed the whole log without problems and
+// emptied the caches (clear_caches) before writing any snapshot it took from the replay.
 void write_caches(store::Session& session, Replay& replay);
 
 // One write transaction on the log. Construction checks the tail (exit 6 "damaged_log" for a
@@ -147,6 +174,7 @@ class LogWriter {
   struct Tip {
     domain::Item item;
     std::string last_hash;             // of the item's last event (empty if it has none)
+    std::int64_t last_position = 0;    // of the item's last event (0 if it has none)
     bool dirty = false;                // written in this transaction
     std::int64_t stored_reserved = 0;  // `reserved` as the store had it
     // The item's open reservations by ref. Loaded from the store on first need (a release or
@@ -195,7 +223,10 @@ class Replay {
   };
   const util::StringMap<ItemState>& items() const { return m_items; }
   util::StringMap<ItemState>& items() { return m_items; }
+  // The snapshots the log should have (every k_snapshot_interval-th version, and the checkpoints
+  // of k_checkpoint_interval) found since the last take_snapshots(), in the order found.
   std::vector<store::Snapshot>& snapshots() { return m_snapshots; }
+  std::vector<store::Snapshot> take_snapshots() { return std::exchange(m_snapshots, {}); }
   // The open lots of every (sku, ref), in (sku, ref, position) order.
   std::vector<store::LotRow> lots() const;
   std::int64_t events() const { return m_events; }

@@ -190,6 +190,13 @@ class Session {
                           const std::function<void(const CachedItem&)>& visit) = 0;
   // Visits every snapshot in (SKU, version) order.
   virtual void scan_snapshots(const std::function<void(const Snapshot&)>& visit) = 0;
+  // Visits, in byte order of SKU, every read model item whose SKU starts with `prefix`, with the
+  // latest state stored for it at or before `position`: its read model row if its last event is
+  // at or before `position`, else its snapshot with the greatest position <= `position`; an item
+  // with neither is not visited. Snapshot::position is the position of the state's last event.
+  // (Complete for a cut only when the caches keep the snapshots of app::k_checkpoint_interval.)
+  virtual void states_at(std::int64_t position, std::string_view prefix,
+                         const std::function<void(const Snapshot&)>& visit) = 0;
   // Visits the lots matching `filter` in (sku, ref, position) order.
   virtual void scan_lots(const LotFilter& filter,
                          const std::function<void(const LotRow&)>& visit) = 0;

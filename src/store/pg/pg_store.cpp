@@ -214,6 +214,19 @@ StoredEventView view_of(const Result& rows, int row) {
   return view;
 }
 
+// `prefix` for `LIKE $n || '%' ESCAPE '\\'`: its own '%', '_' and '\\' escaped, so that it
+// matches literally (and, on a COLLATE "C" column, walks the primary key).
+std::string like_pattern(std::string_view prefix) {
+  std::string pattern;
+  for (const char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') {
+      pattern += '\\';
+    }
+    pattern += c;
+  }
+  return pattern;
+}
+
 // The item columns read_item reads, in inv_items or inv_snapshots of a database of schema
 // `schema` (an older database is read as it is: nobody retired before 3, no reorder point before
 // 4).
@@ -552,13 +565,7 @@ class PgSession final : public Session {
         paged("SELECT " + item_columns(m_schema) +
               ", seal FROM inv_items WHERE sku > $1 AND sku LIKE $2 || '%' ESCAPE '\\' "
               "ORDER BY sku");
-    std::string pattern;
-    for (const char c : prefix) {
-      if (c == '%' || c == '_' || c == '\\') {
-        pattern += '\\';
-      }
-      pattern += c;
-    }
+    const std::string pattern = like_pattern(prefix);
     // Keyset pages start after the last SKU seen; the first starts before every SKU ("" sorts
     // first, and no SKU is empty).
     std::string after;
@@ -592,6 +599,37 @@ class PgSession final : public Session {
       }
       after_sku = rows.text(rows.rows() - 1, 0);
       after_version = rows.int64(rows.rows() - 1, 4);
+    }
+  }
+
+  void states_at(std::int64_t position, std::string_view prefix,
+                 const std::function<void(const Snapshot&)>& visit) override {
+    // Per item, the later of its read model row (if its last event is at or before `position`)
+    // and its latest snapshot at or before `position`: the read model's position is its last
+    // event's, so it wins whenever it qualifies. Keyset pages by SKU, as scan_items.
+    const std::string columns = item_columns(m_schema);
+    const std::string sql = paged(
+        "SELECT i.sku, state.* FROM inv_items i "
+        "LEFT JOIN inv_events e ON e.sku = i.sku AND e.version = i.version "
+        "LEFT JOIN LATERAL (SELECT " +
+        columns + ", e.position FROM inv_items x WHERE x.sku = i.sku AND e.position <= $3 " +
+        "UNION ALL (SELECT " + columns +
+        ", position FROM inv_snapshots s WHERE s.sku = i.sku AND s.position <= $3 "
+        "ORDER BY version DESC LIMIT 1) ORDER BY 9 DESC LIMIT 1) state ON true "
+        "WHERE i.sku > $1 AND i.sku LIKE $2 || '%' ESCAPE '\\' ORDER BY i.sku");
+    const std::string pattern = like_pattern(prefix);
+    std::string after;
+    for (;;) {
+      const Result rows = m_connection.query(sql.c_str(), {after, pattern, number(position)});
+      for (int row = 0; row < rows.rows(); ++row) {
+        if (!rows.is_null(row, 1)) {
+          visit(Snapshot{read_item(rows, row, 1), rows.int64(row, 9)});
+        }
+      }
+      if (rows.rows() < k_page_rows) {
+        return;
+      }
+      after = rows.text(rows.rows() - 1, 0);
     }
   }
 
